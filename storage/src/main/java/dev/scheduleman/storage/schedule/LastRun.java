@@ -1,0 +1,7 @@
+package dev.scheduleman.storage.schedule;
+
+import dev.scheduleman.sdk.model.Outcome;
+import java.time.Instant;
+
+/** The last attempt of a schedule, kept on its row for lists and dashboards. */
+public record LastRun(Instant firedAt, Outcome outcome, Integer httpStatus, String error) {}

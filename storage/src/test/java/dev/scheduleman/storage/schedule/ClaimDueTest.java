@@ -1,0 +1,305 @@
+package dev.scheduleman.storage.schedule;
+
+import static dev.scheduleman.storage.testing.Fixtures.aSchedule;
+import static dev.scheduleman.storage.testing.Fixtures.aTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.webhook.SigningSecrets;
+import dev.scheduleman.storage.tenant.TenantRepository;
+import dev.scheduleman.storage.tenant.TenantRow;
+import dev.scheduleman.storage.testing.TestDatabase;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ClaimDueTest {
+
+  private static final Duration LOOKAHEAD = Duration.ofSeconds(2);
+  private static final Duration MARGIN = Duration.ofSeconds(10);
+
+  private final TestDatabase db = TestDatabase.shared();
+  private final DataSource ds = db.dataSource();
+  private final ScheduleRepository schedules = new ScheduleRepository(ds);
+  private TenantRow tenant;
+
+  @BeforeEach
+  void cleanDatabase() {
+    db.truncateAll();
+    tenant = aTenant();
+    new TenantRepository(ds).insert(tenant);
+  }
+
+  private List<ScheduleRow> insertDue(int count) {
+    List<ScheduleRow> rows =
+        IntStream.range(0, count)
+            .mapToObj(
+                i -> aSchedule(tenant.id()).dueAt(Instant.now().minusMillis(count - i)).build())
+            .toList();
+    schedules.insert(rows);
+    return rows;
+  }
+
+  private static Set<UUID> ids(List<ClaimedTrigger> claimed) {
+    Set<UUID> ids = new HashSet<>();
+    claimed.forEach(t -> ids.add(t.scheduleId()));
+    return ids;
+  }
+
+  @Test
+  void claimLeasesDueTriggersToTheClaimerWithEverythingNeededToFireThem() {
+    ScheduleRow row = insertDue(1).get(0);
+
+    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+
+    assertThat(claimed)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.scheduleId()).isEqualTo(row.id());
+              assertThat(t.executionId()).isEqualTo(row.pending().executionId());
+              assertThat(t.target()).isEqualTo(row.target());
+              assertThat(t.retry()).isEqualTo(row.retry());
+              assertThat(t.spec()).isEqualTo(row.spec());
+              assertThat(t.signingSecrets()).containsExactly(tenant.signingSecret());
+              assertThat(t.defect()).isEmpty();
+              // greatest(now, due) + timeout (3 s) + margin (10 s), on the database's clock
+              assertThat(Duration.between(t.databaseNow(), t.leaseUntil()))
+                  .isBetween(Duration.ofSeconds(12), Duration.ofSeconds(13));
+            });
+    ScheduleRow stored = schedules.findById(tenant.id(), row.id()).orElseThrow();
+    assertThat(stored.pending().leaseOwner()).isEqualTo("executor-a");
+  }
+
+  @Test
+  void claimTakesTheEarliestDueFirstAndAtMostOneBatch() {
+    List<ScheduleRow> rows = insertDue(5);
+
+    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 3, LOOKAHEAD, MARGIN);
+
+    assertThat(claimed)
+        .extracting(ClaimedTrigger::scheduleId)
+        .containsExactlyInAnyOrder(rows.get(0).id(), rows.get(1).id(), rows.get(2).id());
+  }
+
+  @Test
+  void triggersDueWithinTheLookAheadAreClaimedAndLeasedPastTheirDueTime() {
+    ScheduleRow soon = aSchedule(tenant.id()).dueIn(Duration.ofMillis(1500)).build();
+    ScheduleRow later = aSchedule(tenant.id()).dueIn(Duration.ofSeconds(30)).build();
+    schedules.insert(List.of(soon, later));
+
+    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+
+    assertThat(claimed)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.scheduleId()).isEqualTo(soon.id());
+              assertThat(t.leaseUntil()).isEqualTo(t.fireAt().plusSeconds(13));
+            });
+  }
+
+  @Test
+  void pausedCompletedAndDeadSchedulesAreNeverClaimed() {
+    for (ScheduleState state :
+        List.of(ScheduleState.PAUSED, ScheduleState.COMPLETED, ScheduleState.DEAD)) {
+      schedules.insert(aSchedule(tenant.id()).inState(state).build());
+    }
+    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+  }
+
+  @Test
+  void liveLeaseIsNotClaimableByAnotherExecutor() {
+    insertDue(1);
+    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).hasSize(1);
+
+    assertThat(schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+  }
+
+  @Test
+  void expiredLeaseIsClaimableAgainWithTheSameExecutionId() {
+    ScheduleRow row =
+        aSchedule(tenant.id())
+            .dueAt(Instant.now().minusSeconds(60))
+            .leasedTo("executor-dead", Instant.now().minusMillis(1))
+            .build();
+    schedules.insert(row);
+
+    List<ClaimedTrigger> claimed = schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN);
+
+    assertThat(claimed)
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.scheduleId()).isEqualTo(row.id());
+              assertThat(t.executionId()).isEqualTo(row.pending().executionId());
+            });
+    assertThat(schedules.findById(tenant.id(), row.id()).orElseThrow().pending().leaseOwner())
+        .isEqualTo("executor-b");
+  }
+
+  @Test
+  void claimSkipsRowsLockedByAnotherExecutor() throws Exception {
+    insertDue(10);
+    try (Connection a = ds.getConnection()) {
+      a.setAutoCommit(false);
+      Set<UUID> claimedByA = claimInOpenTransaction(a, "executor-a", 4);
+
+      // A's transaction still holds its row locks: B skips them instead of waiting.
+      Set<UUID> claimedByB = ids(schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN));
+
+      assertThat(claimedByA).hasSize(4);
+      assertThat(claimedByB).hasSize(6).doesNotContainAnyElementsOf(claimedByA);
+      a.commit();
+    }
+    assertThat(schedules.claimDue("executor-c", 10, LOOKAHEAD, MARGIN)).isEmpty();
+  }
+
+  private static Set<UUID> claimInOpenTransaction(Connection c, String owner, int batch)
+      throws Exception {
+    try (PreparedStatement s = c.prepareStatement(ScheduleRepository.CLAIM)) {
+      s.setString(1, owner);
+      s.setLong(2, MARGIN.toMillis());
+      s.setLong(3, LOOKAHEAD.toMillis());
+      s.setInt(4, batch);
+      Set<UUID> ids = new HashSet<>();
+      try (ResultSet r = s.executeQuery()) {
+        while (r.next()) {
+          ids.add(r.getObject("id", UUID.class));
+        }
+      }
+      return ids;
+    }
+  }
+
+  @Test
+  void executorsClaimingAtTheSameMomentGetDisjointTriggersAndTogetherAll() throws Exception {
+    int total = 2_000;
+    int executors = 4;
+    Set<UUID> expected = new HashSet<>();
+    insertDue(total).forEach(r -> expected.add(r.id()));
+
+    CyclicBarrier start = new CyclicBarrier(executors);
+    ExecutorService pool = Executors.newFixedThreadPool(executors);
+    try {
+      List<Future<List<UUID>>> results = new ArrayList<>();
+      for (int e = 0; e < executors; e++) {
+        String owner = "executor-" + e;
+        results.add(
+            pool.submit(
+                () -> {
+                  start.await(10, TimeUnit.SECONDS);
+                  List<UUID> mine = new ArrayList<>();
+                  List<ClaimedTrigger> batch;
+                  do {
+                    batch = schedules.claimDue(owner, 100, LOOKAHEAD, MARGIN);
+                    batch.forEach(t -> mine.add(t.scheduleId()));
+                  } while (!batch.isEmpty());
+                  return mine;
+                }));
+      }
+      List<UUID> all = new ArrayList<>();
+      for (Future<List<UUID>> result : results) {
+        List<UUID> mine = result.get(60, TimeUnit.SECONDS);
+        assertThat(mine).as("every executor gets a share").isNotEmpty();
+        all.addAll(mine);
+      }
+      assertThat(all).doesNotHaveDuplicates().hasSize(total);
+      assertThat(new HashSet<>(all)).isEqualTo(expected);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void rotatedSecretIsReturnedBesideTheCurrentOneDuringItsGracePeriod() {
+    TenantRepository tenants = new TenantRepository(ds);
+    String next = SigningSecrets.generate();
+    tenants.rotateSecret(tenant.id(), next, Instant.now().plus(Duration.ofHours(24)));
+    insertDue(1);
+
+    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+        .singleElement()
+        .satisfies(
+            t -> assertThat(t.signingSecrets()).containsExactly(next, tenant.signingSecret()));
+  }
+
+  @Test
+  void expiredRotatedSecretIsNoLongerReturned() {
+    String next = SigningSecrets.generate();
+    new TenantRepository(ds).rotateSecret(tenant.id(), next, Instant.now().minusSeconds(1));
+    insertDue(1);
+
+    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+        .singleElement()
+        .satisfies(t -> assertThat(t.signingSecrets()).containsExactly(next));
+  }
+
+  @Test
+  void claimQueryReadsOnlyThePartialIndexOfActiveRows() throws Exception {
+    List<ScheduleRow> future = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      future.add(aSchedule(tenant.id()).dueIn(Duration.ofDays(1 + i % 300)).build());
+    }
+    schedules.insert(future);
+    db.execute("ANALYZE schedule");
+
+    JsonNode plan = explainClaim();
+
+    List<String> indexes = new ArrayList<>();
+    collect(plan, "Index Name", indexes);
+    assertThat(indexes).contains("schedule_due");
+    List<String> scans = new ArrayList<>();
+    collect(plan, "Node Type", scans);
+    assertThat(scans).doesNotContain("Seq Scan");
+  }
+
+  private JsonNode explainClaim() throws Exception {
+    try (Connection c = ds.getConnection()) {
+      c.setAutoCommit(false);
+      try (PreparedStatement s =
+          c.prepareStatement("EXPLAIN (FORMAT JSON) " + ScheduleRepository.CLAIM)) {
+        s.setString(1, "executor-a");
+        s.setLong(2, MARGIN.toMillis());
+        s.setLong(3, LOOKAHEAD.toMillis());
+        s.setInt(4, 500);
+        try (ResultSet r = s.executeQuery()) {
+          r.next();
+          return new ObjectMapper().readTree(r.getString(1));
+        }
+      } finally {
+        c.rollback();
+      }
+    }
+  }
+
+  private static void collect(JsonNode node, String field, List<String> out) {
+    if (node.isObject()) {
+      if (node.has(field)) {
+        out.add(node.get(field).asText());
+      }
+      node.elements().forEachRemaining(child -> collect(child, field, out));
+    } else if (node.isArray()) {
+      node.forEach(child -> collect(child, field, out));
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package dev.scheduleman.storage.testing;
+
+import dev.scheduleman.sdk.model.Ids;
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.spec.AtSpec;
+import dev.scheduleman.sdk.spec.CronSpec;
+import dev.scheduleman.sdk.spec.EverySpec;
+import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.webhook.SigningSecrets;
+import dev.scheduleman.storage.schedule.PendingTrigger;
+import dev.scheduleman.storage.schedule.ScheduleRow;
+import dev.scheduleman.storage.schedule.SpecColumns;
+import dev.scheduleman.storage.tenant.TenantRow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.UUID;
+
+/** Test data with sensible defaults, so a test states only what matters to it. */
+public final class Fixtures {
+
+  private Fixtures() {}
+
+  /** Now, in the precision the database keeps. */
+  public static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  public static TenantRow aTenant() {
+    UUID id = Ids.newId();
+    return new TenantRow(id, "tenant-" + id, SigningSecrets.generate(), null, null, now());
+  }
+
+  public static ScheduleBuilder aSchedule(UUID tenantId) {
+    return new ScheduleBuilder(tenantId);
+  }
+
+  /** Builds a {@link ScheduleRow}: by default an active one-off due now, posting to a local URL. */
+  public static final class ScheduleBuilder {
+    private final UUID tenantId;
+    private UUID id = Ids.newId();
+    private String name;
+    private ScheduleSpec spec;
+    private Target target =
+        new Target("http://127.0.0.1:9/hook", "POST", Map.of(), "{}", Duration.ofSeconds(3));
+    private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private ScheduleState state = ScheduleState.ACTIVE;
+    private Instant fireAt = now();
+    private Map<String, String> labels = Map.of();
+    private String leaseOwner;
+    private Instant leaseUntil;
+
+    private ScheduleBuilder(UUID tenantId) {
+      this.tenantId = tenantId;
+    }
+
+    public ScheduleBuilder withId(UUID id) {
+      this.id = id;
+      return this;
+    }
+
+    public ScheduleBuilder named(String name) {
+      this.name = name;
+      return this;
+    }
+
+    public ScheduleBuilder withCron(String cron, String timezone) {
+      this.spec = CronSpec.parse(cron, timezone);
+      return this;
+    }
+
+    public ScheduleBuilder every(Duration interval) {
+      this.spec = new EverySpec(interval, fireAt);
+      return this;
+    }
+
+    public ScheduleBuilder dueAt(Instant fireAt) {
+      this.fireAt = fireAt.truncatedTo(ChronoUnit.MILLIS);
+      return this;
+    }
+
+    public ScheduleBuilder dueIn(Duration delay) {
+      return dueAt(now().plus(delay));
+    }
+
+    public ScheduleBuilder withTarget(Target target) {
+      this.target = target;
+      return this;
+    }
+
+    public ScheduleBuilder withUrl(String url) {
+      this.target =
+          new Target(url, target.method(), target.headers(), target.body(), target.timeout());
+      return this;
+    }
+
+    public ScheduleBuilder withRetry(RetryPolicy retry) {
+      this.retry = retry;
+      return this;
+    }
+
+    public ScheduleBuilder inState(ScheduleState state) {
+      this.state = state;
+      return this;
+    }
+
+    public ScheduleBuilder withLabels(Map<String, String> labels) {
+      this.labels = labels;
+      return this;
+    }
+
+    public ScheduleBuilder leasedTo(String owner, Instant until) {
+      this.leaseOwner = owner;
+      this.leaseUntil = until;
+      return this;
+    }
+
+    public ScheduleRow build() {
+      ScheduleSpec effective = spec == null ? new AtSpec(fireAt) : spec;
+      PendingTrigger pending =
+          state == ScheduleState.ACTIVE
+              ? new PendingTrigger(fireAt, fireAt, Ids.newId(), 0, leaseOwner, leaseUntil)
+              : PendingTrigger.none();
+      Instant now = now();
+      return new ScheduleRow(
+          id,
+          tenantId,
+          name,
+          null,
+          labels,
+          SpecColumns.of(effective),
+          target,
+          retry,
+          state,
+          pending,
+          null,
+          1,
+          now,
+          now);
+    }
+  }
+}
