@@ -1,0 +1,26 @@
+package dev.scheduleman.sdk.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One attempt to deliver a trigger.
+ *
+ * @param executionId the trigger's webhook-id, the same for all its attempts
+ * @param exhausted true for the last attempt of a trigger that ran out of retries
+ * @param responseExcerpt the first KiB of the response body
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ExecutionDto(
+    UUID executionId,
+    Instant scheduledFor,
+    Instant firedAt,
+    int attempt,
+    String executor,
+    String outcome,
+    Integer httpStatus,
+    long durationMs,
+    String error,
+    String responseExcerpt,
+    boolean exhausted) {}

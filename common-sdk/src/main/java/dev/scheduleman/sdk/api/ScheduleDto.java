@@ -1,0 +1,52 @@
+package dev.scheduleman.sdk.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A schedule as the API shows it, and as clients write it. On writes only {@code name}, {@code
+ * description}, {@code labels}, {@code schedule}, {@code target} and {@code retry} count; the other
+ * fields are read-only and ignored, so a schedule that was read can be written back.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ScheduleDto(
+    UUID id,
+    String name,
+    String description,
+    Map<String, String> labels,
+    SpecDto schedule,
+    TargetDto target,
+    RetryDto retry,
+    String state,
+    Instant nextFireAt,
+    LastRunDto lastRun,
+    Instant createdAt,
+    Instant updatedAt,
+    Long version) {
+
+  /** A request to write a schedule: only the writable fields. */
+  public static ScheduleDto request(
+      String name,
+      String description,
+      Map<String, String> labels,
+      SpecDto schedule,
+      TargetDto target,
+      RetryDto retry) {
+    return new ScheduleDto(
+        null,
+        name,
+        description,
+        labels,
+        schedule,
+        target,
+        retry,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.scheduleman.storage.apikey;
+
+import static dev.scheduleman.storage.sql.Sql.getInstant;
+import static dev.scheduleman.storage.sql.Sql.getUuid;
+import static dev.scheduleman.storage.sql.Sql.setInstant;
+
+import dev.scheduleman.storage.sql.Sql;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Every statement on {@code api_key}. */
+public final class ApiKeyRepository {
+
+  private static final String COLUMNS =
+      "id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
+
+  private final DataSource ds;
+
+  public ApiKeyRepository(DataSource ds) {
+    this.ds = ds;
+  }
+
+  public void insert(ApiKeyRow key) {
+    Sql.update(
+        ds,
+        "INSERT INTO api_key (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+        s -> {
+          s.setObject(1, key.id());
+          s.setObject(2, key.tenantId());
+          s.setString(3, key.name());
+          s.setString(4, key.prefix());
+          s.setBytes(5, key.keyHash());
+          setInstant(s, 6, key.createdAt());
+        });
+  }
+
+  /** The key with this prefix, revoked or not. */
+  public Optional<ApiKeyRow> findByPrefix(String prefix) {
+    return Sql.queryOne(
+        ds,
+        "SELECT " + COLUMNS + " FROM api_key WHERE prefix = ?",
+        s -> s.setString(1, prefix),
+        ApiKeyRepository::map);
+  }
+
+  /** A tenant's keys, oldest first. */
+  public List<ApiKeyRow> listForTenant(UUID tenantId) {
+    return Sql.query(
+        ds,
+        "SELECT " + COLUMNS + " FROM api_key WHERE tenant_id = ? ORDER BY created_at, id",
+        s -> s.setObject(1, tenantId),
+        ApiKeyRepository::map);
+  }
+
+  /** Revokes a tenant's key; returns it, or empty when the tenant has no such key. */
+  public Optional<ApiKeyRow> revoke(UUID tenantId, UUID id, Instant now) {
+    return Sql.queryOne(
+        ds,
+        """
+        UPDATE api_key SET revoked_at = coalesce(revoked_at, ?)
+         WHERE id = ? AND tenant_id = ?
+        RETURNING %s
+        """
+            .formatted(COLUMNS),
+        s -> {
+          setInstant(s, 1, now);
+          s.setObject(2, id);
+          s.setObject(3, tenantId);
+        },
+        ApiKeyRepository::map);
+  }
+
+  /** Notes that a key was used (callers do this at most about once a minute per key). */
+  public void touch(UUID id, Instant now) {
+    Sql.update(
+        ds,
+        "UPDATE api_key SET last_used_at = ? WHERE id = ?",
+        s -> {
+          setInstant(s, 1, now);
+          s.setObject(2, id);
+        });
+  }
+
+  private static ApiKeyRow map(ResultSet r) throws SQLException {
+    return new ApiKeyRow(
+        getUuid(r, "id"),
+        getUuid(r, "tenant_id"),
+        r.getString("name"),
+        r.getString("prefix"),
+        r.getBytes("key_hash"),
+        getInstant(r, "created_at"),
+        getInstant(r, "last_used_at"),
+        getInstant(r, "revoked_at"));
+  }
+}
