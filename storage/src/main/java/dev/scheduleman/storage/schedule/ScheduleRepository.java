@@ -1,17 +1,11 @@
 package dev.scheduleman.storage.schedule;
 
 import static dev.scheduleman.storage.sql.Sql.getInstant;
-import static dev.scheduleman.storage.sql.Sql.getInteger;
-import static dev.scheduleman.storage.sql.Sql.getLong;
 import static dev.scheduleman.storage.sql.Sql.getUuid;
 import static dev.scheduleman.storage.sql.Sql.setInstant;
 
-import dev.scheduleman.sdk.model.OnExhausted;
-import dev.scheduleman.sdk.model.Outcome;
-import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.model.Target;
-import dev.scheduleman.sdk.spec.ScheduleSpec.Kind;
 import dev.scheduleman.storage.sql.Json;
 import dev.scheduleman.storage.sql.Sql;
 import java.sql.PreparedStatement;
@@ -19,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -35,17 +31,6 @@ public final class ScheduleRepository {
 
   // ---------------------------------------------------------------------------------------------
   // Reading and writing definitions
-
-  static final String COLUMNS =
-      """
-      id, tenant_id, name, description, labels::text AS labels,
-      spec_kind, cron, timezone, fire_at, interval_ms, start_at,
-      target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
-      max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
-      next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until,
-      last_fired_at, last_outcome, last_http_status, last_error,
-      version, created_at, updated_at
-      """;
 
   private static final String INSERT =
       """
@@ -91,9 +76,9 @@ public final class ScheduleRepository {
     s.setString(++i, row.name());
     s.setString(++i, row.description());
     s.setString(++i, Json.text(row.labels()));
-    i = bindSpec(s, i, row.spec());
-    i = bindTarget(s, i, row.target());
-    i = bindRetry(s, i, row.retry());
+    i = ScheduleColumns.bindSpec(s, i, row.spec());
+    i = ScheduleColumns.bindTarget(s, i, row.target());
+    i = ScheduleColumns.bindRetry(s, i, row.retry());
     s.setString(++i, row.state().name());
     PendingTrigger p = row.pending();
     setInstant(s, ++i, p.nextFireAt());
@@ -107,102 +92,216 @@ public final class ScheduleRepository {
     setInstant(s, ++i, row.updatedAt());
   }
 
-  static int bindSpec(PreparedStatement s, int i, SpecColumns spec) throws SQLException {
-    s.setString(++i, spec.kind().name());
-    s.setString(++i, spec.cron());
-    s.setString(++i, spec.timezone());
-    setInstant(s, ++i, spec.fireAt());
-    Sql.setNullableLong(s, ++i, spec.intervalMs());
-    setInstant(s, ++i, spec.startAt());
-    return i;
-  }
-
-  static int bindTarget(PreparedStatement s, int i, Target target) throws SQLException {
-    s.setString(++i, target.url());
-    s.setString(++i, target.method());
-    s.setString(++i, Json.text(target.headers()));
-    s.setString(++i, target.body());
-    s.setInt(++i, Math.toIntExact(target.timeout().toMillis()));
-    return i;
-  }
-
-  static int bindRetry(PreparedStatement s, int i, RetryPolicy retry) throws SQLException {
-    s.setInt(++i, retry.maxAttempts());
-    s.setLong(++i, retry.minBackoff().toMillis());
-    s.setLong(++i, retry.maxBackoff().toMillis());
-    s.setString(++i, retry.onExhausted().name());
-    return i;
-  }
-
   public Optional<ScheduleRow> findById(UUID tenantId, UUID id) {
     return Sql.queryOne(
         ds,
-        "SELECT " + COLUMNS + " FROM schedule WHERE id = ? AND tenant_id = ?",
+        "SELECT " + ScheduleColumns.COLUMNS + " FROM schedule WHERE id = ? AND tenant_id = ?",
         s -> {
           s.setObject(1, id);
           s.setObject(2, tenantId);
         },
-        ScheduleRepository::mapRow);
+        ScheduleColumns::mapRow);
   }
 
-  static ScheduleRow mapRow(ResultSet r) throws SQLException {
-    String outcome = r.getString("last_outcome");
-    LastRun lastRun =
-        outcome == null
-            ? null
-            : new LastRun(
-                getInstant(r, "last_fired_at"),
-                Outcome.valueOf(outcome),
-                getInteger(r, "last_http_status"),
-                r.getString("last_error"));
-    return new ScheduleRow(
-        getUuid(r, "id"),
-        getUuid(r, "tenant_id"),
-        r.getString("name"),
-        r.getString("description"),
-        Json.stringMap(r.getString("labels")),
-        mapSpec(r),
-        mapTarget(r),
-        mapRetry(r),
-        ScheduleState.valueOf(r.getString("state")),
-        new PendingTrigger(
-            getInstant(r, "next_fire_at"),
-            getInstant(r, "scheduled_for"),
-            getUuid(r, "execution_id"),
-            r.getInt("attempt"),
-            r.getString("lease_owner"),
-            getInstant(r, "lease_until")),
-        lastRun,
-        r.getLong("version"),
-        getInstant(r, "created_at"),
-        getInstant(r, "updated_at"));
+  public Optional<ScheduleRow> findByName(UUID tenantId, String name) {
+    return Sql.queryOne(
+        ds,
+        "SELECT " + ScheduleColumns.COLUMNS + " FROM schedule WHERE tenant_id = ? AND name = ?",
+        s -> {
+          s.setObject(1, tenantId);
+          s.setString(2, name);
+        },
+        ScheduleColumns::mapRow);
   }
 
-  static SpecColumns mapSpec(ResultSet r) throws SQLException {
-    return new SpecColumns(
-        Kind.valueOf(r.getString("spec_kind")),
-        r.getString("cron"),
-        r.getString("timezone"),
-        getInstant(r, "fire_at"),
-        getLong(r, "interval_ms"),
-        getInstant(r, "start_at"));
+  /**
+   * Reads a schedule and locks its row until the surrounding transaction ends, so that a
+   * read-modify-write by the API cannot interleave with another one or with an executor's
+   * completion of the same row.
+   */
+  public Optional<ScheduleRow> lock(UUID tenantId, UUID id) {
+    return Sql.queryOne(
+        ds,
+        "SELECT "
+            + ScheduleColumns.COLUMNS
+            + " FROM schedule WHERE id = ? AND tenant_id = ? FOR UPDATE",
+        s -> {
+          s.setObject(1, id);
+          s.setObject(2, tenantId);
+        },
+        ScheduleColumns::mapRow);
   }
 
-  static Target mapTarget(ResultSet r) throws SQLException {
-    return new Target(
-        r.getString("target_url"),
-        r.getString("target_method"),
-        Json.stringMap(r.getString("target_headers")),
-        r.getString("target_body"),
-        Duration.ofMillis(r.getInt("timeout_ms")));
+  /** {@link #lock} by name. */
+  public Optional<ScheduleRow> lockByName(UUID tenantId, String name) {
+    return Sql.queryOne(
+        ds,
+        "SELECT "
+            + ScheduleColumns.COLUMNS
+            + " FROM schedule WHERE tenant_id = ? AND name = ? FOR UPDATE",
+        s -> {
+          s.setObject(1, tenantId);
+          s.setString(2, name);
+        },
+        ScheduleColumns::mapRow);
   }
 
-  static RetryPolicy mapRetry(ResultSet r) throws SQLException {
-    return new RetryPolicy(
-        r.getInt("max_attempts"),
-        Duration.ofMillis(r.getLong("min_backoff_ms")),
-        Duration.ofMillis(r.getLong("max_backoff_ms")),
-        OnExhausted.valueOf(r.getString("on_exhausted")));
+  private static final String UPDATE =
+      """
+      UPDATE schedule
+         SET name = ?, description = ?, labels = ?::jsonb,
+             spec_kind = ?, cron = ?, timezone = ?, fire_at = ?, interval_ms = ?, start_at = ?,
+             target_url = ?, target_method = ?, target_headers = ?::jsonb, target_body = ?,
+             timeout_ms = ?,
+             max_attempts = ?, min_backoff_ms = ?, max_backoff_ms = ?, on_exhausted = ?,
+             state = ?,
+             next_fire_at = ?, scheduled_for = ?, execution_id = ?, attempt = ?,
+             lease_owner = ?, lease_until = ?,
+             version = ?, updated_at = ?
+       WHERE id = ? AND tenant_id = ? AND version = ?
+      """;
+
+  /**
+   * Writes a schedule's definition, state and pending trigger, if the stored version is still
+   * {@code expectedVersion}.
+   *
+   * @return false when the row is gone or another write got there first
+   */
+  public boolean update(ScheduleRow row, long expectedVersion) {
+    int updated =
+        Sql.update(
+            ds,
+            UPDATE,
+            s -> {
+              int i = 0;
+              s.setString(++i, row.name());
+              s.setString(++i, row.description());
+              s.setString(++i, Json.text(row.labels()));
+              i = ScheduleColumns.bindSpec(s, i, row.spec());
+              i = ScheduleColumns.bindTarget(s, i, row.target());
+              i = ScheduleColumns.bindRetry(s, i, row.retry());
+              s.setString(++i, row.state().name());
+              PendingTrigger p = row.pending();
+              setInstant(s, ++i, p.nextFireAt());
+              setInstant(s, ++i, p.scheduledFor());
+              s.setObject(++i, p.executionId());
+              s.setInt(++i, p.attempt());
+              s.setString(++i, p.leaseOwner());
+              setInstant(s, ++i, p.leaseUntil());
+              s.setLong(++i, row.version());
+              setInstant(s, ++i, row.updatedAt());
+              s.setObject(++i, row.id());
+              s.setObject(++i, row.tenantId());
+              s.setLong(++i, expectedVersion);
+            });
+    return updated == 1;
+  }
+
+  /**
+   * Deletes a schedule and its history. A trigger of it that is in flight completes into nothing:
+   * the executor's guarded completion finds no row.
+   *
+   * @return false when the tenant has no such schedule
+   */
+  public boolean delete(UUID tenantId, UUID id) {
+    int deleted =
+        Sql.update(
+            ds,
+            "DELETE FROM schedule WHERE id = ? AND tenant_id = ?",
+            s -> {
+              s.setObject(1, id);
+              s.setObject(2, tenantId);
+            });
+    if (deleted == 1) {
+      Sql.update(
+          ds,
+          "DELETE FROM execution WHERE schedule_id = ? AND tenant_id = ?",
+          s -> {
+            s.setObject(1, id);
+            s.setObject(2, tenantId);
+          });
+    }
+    return deleted == 1;
+  }
+
+  /**
+   * A page of a tenant's schedules in id order (creation order: ids are UUIDv7), after the id
+   * {@code after} (exclusive; null for the first page). Keyset pagination: a page never repeats or
+   * skips a row because rows were inserted or deleted meanwhile.
+   */
+  public List<ScheduleRow> list(UUID tenantId, ScheduleFilter filter, UUID after, int limit) {
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(ScheduleColumns.COLUMNS)
+            .append(" FROM schedule WHERE tenant_id = ?");
+    List<Sql.Binder> binders = new ArrayList<>();
+    if (after != null) {
+      sql.append(" AND id > ?");
+    }
+    if (filter.state() != null) {
+      sql.append(" AND state = ?");
+    }
+    if (!filter.labels().isEmpty()) {
+      sql.append(" AND labels @> ?::jsonb");
+    }
+    if (filter.namePrefix() != null) {
+      sql.append(" AND name LIKE ? ESCAPE '\\'");
+    }
+    sql.append(" ORDER BY id LIMIT ?");
+    return Sql.query(
+        ds,
+        sql.toString(),
+        s -> {
+          int i = 0;
+          s.setObject(++i, tenantId);
+          if (after != null) {
+            s.setObject(++i, after);
+          }
+          if (filter.state() != null) {
+            s.setString(++i, filter.state().name());
+          }
+          if (!filter.labels().isEmpty()) {
+            s.setString(++i, Json.text(filter.labels()));
+          }
+          if (filter.namePrefix() != null) {
+            s.setString(++i, likePrefix(filter.namePrefix()));
+          }
+          s.setInt(++i, limit);
+        },
+        ScheduleColumns::mapRow);
+  }
+
+  private static String likePrefix(String prefix) {
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+  }
+
+  /**
+   * How many of a tenant's schedules are in each state, and how many active ones are due now (by
+   * the database's clock) and not yet claimed: the backlog executors are behind on.
+   */
+  public StateCounts countByState(UUID tenantId) {
+    Map<ScheduleState, Long> counts = new EnumMap<>(ScheduleState.class);
+    for (ScheduleState state : ScheduleState.values()) {
+      counts.put(state, 0L);
+    }
+    long[] due = {0};
+    Sql.query(
+        ds,
+        """
+        SELECT state, count(*) AS n,
+               count(*) FILTER (WHERE state = 'ACTIVE' AND next_fire_at <= now()
+                                  AND (lease_until IS NULL OR lease_until < now())) AS due
+          FROM schedule
+         WHERE tenant_id = ?
+         GROUP BY state
+        """,
+        s -> s.setObject(1, tenantId),
+        r -> {
+          counts.put(ScheduleState.valueOf(r.getString("state")), r.getLong("n"));
+          due[0] += r.getLong("due");
+          return null;
+        });
+    return new StateCounts(counts, due[0]);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -273,7 +372,7 @@ public final class ScheduleRepository {
     Target target;
     Optional<String> defect = Optional.empty();
     try {
-      target = mapTarget(r);
+      target = ScheduleColumns.mapTarget(r);
     } catch (IllegalStateException e) {
       // Stored headers that are not a map of strings: fire nothing, bury the trigger.
       target =
@@ -292,9 +391,9 @@ public final class ScheduleRepository {
         getInstant(r, "next_fire_at"),
         getInstant(r, "scheduled_for"),
         r.getInt("attempt"),
-        mapSpec(r),
+        ScheduleColumns.mapSpec(r),
         target,
-        mapRetry(r),
+        ScheduleColumns.mapRetry(r),
         List.copyOf(secrets),
         getInstant(r, "lease_until"),
         getInstant(r, "database_now"),

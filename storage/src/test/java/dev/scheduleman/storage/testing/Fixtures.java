@@ -1,6 +1,7 @@
 package dev.scheduleman.storage.testing;
 
 import dev.scheduleman.sdk.model.Ids;
+import dev.scheduleman.sdk.model.Outcome;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.model.Target;
@@ -9,6 +10,7 @@ import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
+import dev.scheduleman.storage.execution.ExecutionRow;
 import dev.scheduleman.storage.schedule.PendingTrigger;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
@@ -141,5 +143,26 @@ public final class Fixtures {
           now,
           now);
     }
+  }
+
+  /** An attempt of the schedule's pending trigger, fired 25 ms late, a second per attempt apart. */
+  public static ExecutionRow anAttempt(ScheduleRow schedule, int attempt, boolean exhausted) {
+    Instant scheduledFor = schedule.pending().scheduledFor();
+    boolean failed = exhausted || attempt % 2 == 0;
+    return new ExecutionRow(
+        0,
+        schedule.id(),
+        schedule.tenantId(),
+        schedule.pending().executionId(),
+        scheduledFor,
+        scheduledFor.plusMillis(25).plusSeconds(attempt - 1L),
+        attempt,
+        "executor-1",
+        failed ? Outcome.FAILED : Outcome.SUCCEEDED,
+        failed ? 503 : 200,
+        12,
+        failed ? "HTTP 503" : null,
+        "ok",
+        exhausted);
   }
 }

@@ -107,7 +107,7 @@ public final class TestDatabase {
 
   /** Empties every table of the schema (not Flyway's history). */
   public void truncateAll() {
-    execute("TRUNCATE execution, schedule, api_key, tenant CASCADE");
+    execute("TRUNCATE execution, idempotency_key, schedule, api_key, tenant CASCADE");
   }
 
   public void execute(String sql) {

@@ -1,0 +1,31 @@
+package dev.scheduleman.storage.execution;
+
+import dev.scheduleman.sdk.model.Outcome;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One attempt to deliver a trigger, as recorded in {@code execution}.
+ *
+ * @param id the row's sequence number, or 0 before it is stored
+ * @param executionId the trigger's id (the {@code webhook-id}), shared by all its attempts
+ * @param scheduledFor the nominal fire time of the occurrence
+ * @param attempt 1 for the first attempt of a trigger
+ * @param executor the executor that made the attempt
+ * @param exhausted true for the last attempt of a trigger that ran out of retries (a dead letter)
+ */
+public record ExecutionRow(
+    long id,
+    UUID scheduleId,
+    UUID tenantId,
+    UUID executionId,
+    Instant scheduledFor,
+    Instant firedAt,
+    int attempt,
+    String executor,
+    Outcome outcome,
+    Integer httpStatus,
+    int durationMs,
+    String error,
+    String responseExcerpt,
+    boolean exhausted) {}

@@ -1,0 +1,124 @@
+package dev.scheduleman.storage.schedule;
+
+import static dev.scheduleman.storage.sql.Sql.getInstant;
+import static dev.scheduleman.storage.sql.Sql.getInteger;
+import static dev.scheduleman.storage.sql.Sql.getLong;
+import static dev.scheduleman.storage.sql.Sql.getUuid;
+import static dev.scheduleman.storage.sql.Sql.setInstant;
+
+import dev.scheduleman.sdk.model.OnExhausted;
+import dev.scheduleman.sdk.model.Outcome;
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.spec.ScheduleSpec.Kind;
+import dev.scheduleman.storage.sql.Json;
+import dev.scheduleman.storage.sql.Sql;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+
+/** How a schedule's columns are bound into statements and read back from results. */
+final class ScheduleColumns {
+
+  private ScheduleColumns() {}
+
+  static final String COLUMNS =
+      """
+      id, tenant_id, name, description, labels::text AS labels,
+      spec_kind, cron, timezone, fire_at, interval_ms, start_at,
+      target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
+      max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
+      next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until,
+      last_fired_at, last_outcome, last_http_status, last_error,
+      version, created_at, updated_at
+      """;
+
+  static int bindSpec(PreparedStatement s, int i, SpecColumns spec) throws SQLException {
+    s.setString(++i, spec.kind().name());
+    s.setString(++i, spec.cron());
+    s.setString(++i, spec.timezone());
+    setInstant(s, ++i, spec.fireAt());
+    Sql.setNullableLong(s, ++i, spec.intervalMs());
+    setInstant(s, ++i, spec.startAt());
+    return i;
+  }
+
+  static int bindTarget(PreparedStatement s, int i, Target target) throws SQLException {
+    s.setString(++i, target.url());
+    s.setString(++i, target.method());
+    s.setString(++i, Json.text(target.headers()));
+    s.setString(++i, target.body());
+    s.setInt(++i, Math.toIntExact(target.timeout().toMillis()));
+    return i;
+  }
+
+  static int bindRetry(PreparedStatement s, int i, RetryPolicy retry) throws SQLException {
+    s.setInt(++i, retry.maxAttempts());
+    s.setLong(++i, retry.minBackoff().toMillis());
+    s.setLong(++i, retry.maxBackoff().toMillis());
+    s.setString(++i, retry.onExhausted().name());
+    return i;
+  }
+
+  static ScheduleRow mapRow(ResultSet r) throws SQLException {
+    String outcome = r.getString("last_outcome");
+    LastRun lastRun =
+        outcome == null
+            ? null
+            : new LastRun(
+                getInstant(r, "last_fired_at"),
+                Outcome.valueOf(outcome),
+                getInteger(r, "last_http_status"),
+                r.getString("last_error"));
+    return new ScheduleRow(
+        getUuid(r, "id"),
+        getUuid(r, "tenant_id"),
+        r.getString("name"),
+        r.getString("description"),
+        Json.stringMap(r.getString("labels")),
+        mapSpec(r),
+        mapTarget(r),
+        mapRetry(r),
+        ScheduleState.valueOf(r.getString("state")),
+        new PendingTrigger(
+            getInstant(r, "next_fire_at"),
+            getInstant(r, "scheduled_for"),
+            getUuid(r, "execution_id"),
+            r.getInt("attempt"),
+            r.getString("lease_owner"),
+            getInstant(r, "lease_until")),
+        lastRun,
+        r.getLong("version"),
+        getInstant(r, "created_at"),
+        getInstant(r, "updated_at"));
+  }
+
+  static SpecColumns mapSpec(ResultSet r) throws SQLException {
+    return new SpecColumns(
+        Kind.valueOf(r.getString("spec_kind")),
+        r.getString("cron"),
+        r.getString("timezone"),
+        getInstant(r, "fire_at"),
+        getLong(r, "interval_ms"),
+        getInstant(r, "start_at"));
+  }
+
+  static Target mapTarget(ResultSet r) throws SQLException {
+    return new Target(
+        r.getString("target_url"),
+        r.getString("target_method"),
+        Json.stringMap(r.getString("target_headers")),
+        r.getString("target_body"),
+        Duration.ofMillis(r.getInt("timeout_ms")));
+  }
+
+  static RetryPolicy mapRetry(ResultSet r) throws SQLException {
+    return new RetryPolicy(
+        r.getInt("max_attempts"),
+        Duration.ofMillis(r.getLong("min_backoff_ms")),
+        Duration.ofMillis(r.getLong("max_backoff_ms")),
+        OnExhausted.valueOf(r.getString("on_exhausted")));
+  }
+}

@@ -1,0 +1,162 @@
+package dev.scheduleman.storage.schedule;
+
+import static dev.scheduleman.storage.testing.Fixtures.aSchedule;
+import static dev.scheduleman.storage.testing.Fixtures.aTenant;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.tenant.TenantRepository;
+import dev.scheduleman.storage.tenant.TenantRow;
+import dev.scheduleman.storage.testing.Fixtures;
+import dev.scheduleman.storage.testing.TestDatabase;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ScheduleRepositoryTest {
+
+  private final TestDatabase db = TestDatabase.shared();
+  private final DataSource ds = db.dataSource();
+  private final ScheduleRepository schedules = new ScheduleRepository(ds);
+  private TenantRow tenant;
+  private TenantRow other;
+
+  @BeforeEach
+  void cleanDatabase() {
+    db.truncateAll();
+    tenant = aTenant();
+    other = aTenant();
+    new TenantRepository(ds).insert(tenant);
+    new TenantRepository(ds).insert(other);
+  }
+
+  @Test
+  void updateWritesOnlyOverTheExpectedVersion() {
+    ScheduleRow row = aSchedule(tenant.id()).named("a").build();
+    schedules.insert(row);
+    ScheduleRow renamed = withNameAndVersion(row, "b", 2);
+
+    assertThat(schedules.update(renamed, 1)).isTrue();
+    assertThat(schedules.update(withNameAndVersion(row, "c", 2), 1)).isFalse();
+
+    ScheduleRow stored = schedules.findById(tenant.id(), row.id()).orElseThrow();
+    assertThat(stored.name()).isEqualTo("b");
+    assertThat(stored.version()).isEqualTo(2);
+  }
+
+  @Test
+  void anotherTenantCannotReadUpdateOrDeleteASchedule() {
+    ScheduleRow row = aSchedule(tenant.id()).named("mine").build();
+    schedules.insert(row);
+
+    assertThat(schedules.findById(other.id(), row.id())).isEmpty();
+    assertThat(schedules.findByName(other.id(), "mine")).isEmpty();
+    assertThat(schedules.list(other.id(), ScheduleFilter.ALL, null, 10)).isEmpty();
+    assertThat(schedules.delete(other.id(), row.id())).isFalse();
+    ScheduleRow foreign =
+        new ScheduleRow(
+            row.id(),
+            other.id(),
+            "x",
+            null,
+            Map.of(),
+            row.spec(),
+            row.target(),
+            row.retry(),
+            row.state(),
+            row.pending(),
+            null,
+            2,
+            row.createdAt(),
+            row.updatedAt());
+    assertThat(schedules.update(foreign, 1)).isFalse();
+    assertThat(schedules.findById(tenant.id(), row.id())).isPresent();
+  }
+
+  @Test
+  void listPagesInIdOrderAndFiltersByStateLabelAndNamePrefix() {
+    schedules.insert(
+        List.of(
+            aSchedule(tenant.id()).named("report-daily").withLabels(Map.of("team", "a")).build(),
+            aSchedule(tenant.id()).named("report_x").withLabels(Map.of("team", "b")).build(),
+            aSchedule(tenant.id()).named("reportXdaily").inState(ScheduleState.PAUSED).build(),
+            aSchedule(tenant.id()).named("cleanup").withLabels(Map.of("team", "a")).build()));
+
+    List<ScheduleRow> first = schedules.list(tenant.id(), ScheduleFilter.ALL, null, 3);
+    List<ScheduleRow> second =
+        schedules.list(tenant.id(), ScheduleFilter.ALL, first.get(2).id(), 3);
+    assertThat(first)
+        .extracting(ScheduleRow::name)
+        .containsExactly("report-daily", "report_x", "reportXdaily");
+    assertThat(second).extracting(ScheduleRow::name).containsExactly("cleanup");
+
+    assertThat(names(new ScheduleFilter(null, Map.of("team", "a"), null)))
+        .containsExactly("report-daily", "cleanup");
+    assertThat(names(new ScheduleFilter(ScheduleState.PAUSED, Map.of(), null)))
+        .containsExactly("reportXdaily");
+    // '_' and '%' in a prefix are literal characters, not LIKE wildcards.
+    assertThat(names(new ScheduleFilter(null, Map.of(), "report_"))).containsExactly("report_x");
+    assertThat(names(new ScheduleFilter(null, Map.of(), "report"))).hasSize(3);
+  }
+
+  @Test
+  void deleteRemovesTheScheduleAndItsHistory() {
+    ScheduleRow row = aSchedule(tenant.id()).build();
+    schedules.insert(row);
+    ExecutionRepository executions = new ExecutionRepository(ds);
+    executions.append(List.of(Fixtures.anAttempt(row, 1, false)));
+
+    assertThat(schedules.delete(tenant.id(), row.id())).isTrue();
+
+    assertThat(schedules.findById(tenant.id(), row.id())).isEmpty();
+    assertThat(executions.listForSchedule(tenant.id(), row.id(), null, 10)).isEmpty();
+  }
+
+  @Test
+  void countsSchedulesPerStateAndTheDueBacklog() {
+    schedules.insert(
+        List.of(
+            aSchedule(tenant.id()).dueIn(Duration.ofSeconds(-5)).build(),
+            aSchedule(tenant.id())
+                .dueIn(Duration.ofSeconds(-5))
+                .leasedTo("executor-1", Fixtures.now().plusSeconds(30))
+                .build(),
+            aSchedule(tenant.id()).dueIn(Duration.ofHours(1)).build(),
+            aSchedule(tenant.id()).inState(ScheduleState.DEAD).build(),
+            aSchedule(other.id()).dueIn(Duration.ofSeconds(-5)).build()));
+
+    StateCounts counts = schedules.countByState(tenant.id());
+
+    assertThat(counts.byState())
+        .containsEntry(ScheduleState.ACTIVE, 3L)
+        .containsEntry(ScheduleState.DEAD, 1L)
+        .containsEntry(ScheduleState.PAUSED, 0L);
+    assertThat(counts.dueBacklog()).isEqualTo(1);
+  }
+
+  private List<String> names(ScheduleFilter filter) {
+    return schedules.list(tenant.id(), filter, null, 100).stream().map(ScheduleRow::name).toList();
+  }
+
+  private static ScheduleRow withNameAndVersion(ScheduleRow row, String name, long version) {
+    return new ScheduleRow(
+        row.id(),
+        row.tenantId(),
+        name,
+        row.description(),
+        row.labels(),
+        row.spec(),
+        row.target(),
+        row.retry(),
+        row.state(),
+        row.pending(),
+        row.lastRun(),
+        version,
+        row.createdAt(),
+        row.updatedAt());
+  }
+}
