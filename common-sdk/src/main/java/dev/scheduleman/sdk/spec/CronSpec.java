@@ -33,6 +33,8 @@ import java.util.Optional;
  */
 public final class CronSpec implements ScheduleSpec {
 
+  private static final ZoneId UTC = ZoneId.of("UTC");
+
   /** Windows searched, smallest first, for the latest occurrence before an instant. */
   private static final List<Duration> LOOK_BACK =
       List.of(
@@ -73,7 +75,7 @@ public final class CronSpec implements ScheduleSpec {
   /** Parses an IANA time zone id; null or blank means UTC. */
   public static ZoneId parseZone(String timezone) {
     if (timezone == null || timezone.isBlank()) {
-      return ZoneOffset.UTC;
+      return UTC;
     }
     try {
       return ZoneId.of(timezone.strip());

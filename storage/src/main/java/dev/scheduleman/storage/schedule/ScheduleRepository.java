@@ -13,10 +13,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -112,6 +114,26 @@ public final class ScheduleRepository {
           s.setString(2, name);
         },
         ScheduleColumns::mapRow);
+  }
+
+  /** Which of these names the tenant's schedules already use. */
+  public Set<String> existingNames(UUID tenantId, Collection<String> names) {
+    if (names.isEmpty()) {
+      return Set.of();
+    }
+    return Set.copyOf(
+        Sql.run(
+            ds,
+            "existing names",
+            c ->
+                Sql.query(
+                    c,
+                    "SELECT name FROM schedule WHERE tenant_id = ? AND name = ANY (?)",
+                    s -> {
+                      s.setObject(1, tenantId);
+                      s.setArray(2, c.createArrayOf("text", names.toArray()));
+                    },
+                    r -> r.getString("name"))));
   }
 
   /**

@@ -23,7 +23,7 @@ public final class TestDatabase {
   public static final String USER = "postgres";
   public static final String DATABASE = "postgres";
 
-  private static final String PORT_PROPERTY = "scheduleman.test.postgres.port";
+  private static final String PORT_PROPERTY = "dev.scheduleman.test.postgres.port";
 
   private final int port;
 

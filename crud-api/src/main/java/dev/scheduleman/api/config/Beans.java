@@ -1,0 +1,87 @@
+package dev.scheduleman.api.config;
+
+import dev.scheduleman.sdk.target.TargetAddresses;
+import dev.scheduleman.sdk.validation.Limits;
+import dev.scheduleman.sdk.validation.ScheduleValidator;
+import dev.scheduleman.storage.apikey.ApiKeyRepository;
+import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.idempotency.IdempotencyRepository;
+import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.tenant.TenantRepository;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import java.time.Clock;
+
+/**
+ * The plain-Java pieces crud-api is made of (repositories from storage, the validator from the
+ * SDK), wired once. Repositories take connections from the transactional data source, so every
+ * statement of a {@code @Transactional} method runs in that method's transaction.
+ */
+@ApplicationScoped
+public class Beans {
+
+  @Produces
+  @ApplicationScoped
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Produces
+  @ApplicationScoped
+  ScheduleRepository schedules(AgroalDataSource ds) {
+    return new ScheduleRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  ExecutionRepository executions(AgroalDataSource ds) {
+    return new ExecutionRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  TenantRepository tenants(AgroalDataSource ds) {
+    return new TenantRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  ApiKeyRepository apiKeys(AgroalDataSource ds) {
+    return new ApiKeyRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  IdempotencyRepository idempotencyKeys(AgroalDataSource ds) {
+    return new IdempotencyRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  TargetAddresses targetAddresses(ApiConfig config) {
+    return new TargetAddresses(config.targets().allowPrivate());
+  }
+
+  @Produces
+  @ApplicationScoped
+  ScheduleValidator validator(ApiConfig config, TargetAddresses targets) {
+    ApiConfig.Limits l = config.limits();
+    Limits d = Limits.DEFAULT;
+    Limits limits =
+        new Limits(
+            l.nameLength(),
+            d.descriptionLength(),
+            d.labels(),
+            l.urlLength(),
+            l.headers(),
+            d.headerValueLength(),
+            l.bodySize(),
+            l.maxTimeout(),
+            l.minInterval(),
+            l.maxAttempts(),
+            d.maxBackoff(),
+            l.pastGrace());
+    return new ScheduleValidator(limits, targets);
+  }
+}

@@ -1,0 +1,80 @@
+package dev.scheduleman.api.schedules;
+
+import dev.scheduleman.sdk.api.LastRunDto;
+import dev.scheduleman.sdk.api.RetryDto;
+import dev.scheduleman.sdk.api.ScheduleDto;
+import dev.scheduleman.sdk.api.SpecDto;
+import dev.scheduleman.sdk.api.TargetDto;
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.storage.schedule.LastRun;
+import dev.scheduleman.storage.schedule.ScheduleRow;
+import dev.scheduleman.storage.schedule.SpecColumns;
+import java.time.Duration;
+
+/** Schedules as stored, in the API's shape. */
+final class ScheduleMapper {
+
+  private ScheduleMapper() {}
+
+  static ScheduleDto toDto(ScheduleRow row) {
+    return new ScheduleDto(
+        row.id(),
+        row.name(),
+        row.description(),
+        row.labels(),
+        spec(row.spec()),
+        target(row.target()),
+        retry(row.retry()),
+        row.state().name(),
+        row.pending().nextFireAt(),
+        lastRun(row.lastRun()),
+        row.createdAt(),
+        row.updatedAt(),
+        row.version());
+  }
+
+  /** Only what a client writes: the base a merge patch applies to. */
+  static ScheduleDto writable(ScheduleRow row) {
+    return ScheduleDto.request(
+        row.name(),
+        row.description(),
+        row.labels(),
+        spec(row.spec()),
+        target(row.target()),
+        retry(row.retry()));
+  }
+
+  static SpecDto spec(SpecColumns spec) {
+    return switch (spec.kind()) {
+      case CRON -> SpecDto.cron(spec.cron(), spec.timezone());
+      case AT -> SpecDto.at(spec.fireAt().toString());
+      case EVERY ->
+          SpecDto.every(Duration.ofMillis(spec.intervalMs()).toString(), spec.startAt().toString());
+    };
+  }
+
+  private static TargetDto target(Target target) {
+    return new TargetDto(
+        target.url(),
+        target.method(),
+        target.headers().isEmpty() ? null : target.headers(),
+        target.body(),
+        target.timeout().toString());
+  }
+
+  private static RetryDto retry(RetryPolicy retry) {
+    return new RetryDto(
+        retry.maxAttempts(),
+        retry.minBackoff().toString(),
+        retry.maxBackoff().toString(),
+        retry.onExhausted().wireName());
+  }
+
+  private static LastRunDto lastRun(LastRun last) {
+    if (last == null) {
+      return null;
+    }
+    return new LastRunDto(last.firedAt(), last.outcome().name(), last.httpStatus(), last.error());
+  }
+}

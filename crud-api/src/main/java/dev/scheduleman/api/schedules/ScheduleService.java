@@ -1,0 +1,401 @@
+package dev.scheduleman.api.schedules;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduleman.api.auth.Caller;
+import dev.scheduleman.api.http.Preconditions;
+import dev.scheduleman.api.problem.ProblemException;
+import dev.scheduleman.sdk.api.Problem.FieldError;
+import dev.scheduleman.sdk.api.ScheduleDto;
+import dev.scheduleman.sdk.model.Ids;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.validation.ScheduleDefinition;
+import dev.scheduleman.sdk.validation.ScheduleValidator;
+import dev.scheduleman.sdk.validation.Validation;
+import dev.scheduleman.storage.schedule.ScheduleFilter;
+import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.schedule.ScheduleRow;
+import dev.scheduleman.storage.schedule.SpecColumns;
+import dev.scheduleman.storage.sql.StorageException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Schedules as users manage them. Every write reads the row under a lock, checks the caller's
+ * precondition, validates, decides the pending trigger ({@link Triggers}) and writes, in one
+ * transaction; every statement is confined to the caller's tenant, so another tenant's schedule is
+ * simply not found.
+ */
+@ApplicationScoped
+public class ScheduleService {
+
+  private static final String NAME_CONSTRAINT = "schedule_name_unique";
+
+  private final ScheduleRepository schedules;
+  private final ScheduleValidator validator;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  public ScheduleService(
+      ScheduleRepository schedules, ScheduleValidator validator, ObjectMapper json, Clock clock) {
+    this.schedules = schedules;
+    this.validator = validator;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** A write's result: the schedule, and whether it was created by this request. */
+  public record Written(ScheduleRow row, boolean created) {}
+
+  @Transactional
+  public ScheduleRow create(Caller caller, ScheduleDto request) {
+    return create(caller, request, Ids.newId());
+  }
+
+  /** Creates a schedule with a given id (the one an idempotency key reserved). */
+  @Transactional
+  public ScheduleRow create(Caller caller, ScheduleDto request, UUID id) {
+    Instant now = now();
+    ScheduleDefinition definition = valid(validator.validate(request, now, null, ""));
+    ScheduleRow row = newRow(id, caller.tenantId(), definition, now);
+    insert(List.of(row), List.of(""));
+    return row;
+  }
+
+  /** Creates all or none; every invalid item is reported under {@code items[i]}. */
+  @Transactional
+  public List<ScheduleRow> createAll(Caller caller, List<ScheduleDto> items) {
+    Instant now = now();
+    List<FieldError> errors = new ArrayList<>();
+    List<ScheduleRow> rows = new ArrayList<>(items.size());
+    List<String> prefixes = new ArrayList<>(items.size());
+    Map<String, Integer> firstUse = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      String prefix = "items[" + i + "].";
+      Validation<ScheduleDefinition> result = validator.validate(items.get(i), now, null, prefix);
+      errors.addAll(result.errors());
+      if (result.isValid()) {
+        ScheduleDefinition definition = result.get();
+        Integer earlier =
+            definition.name() == null ? null : firstUse.putIfAbsent(definition.name(), i);
+        if (earlier != null) {
+          errors.add(new FieldError(prefix + "name", "is already used by items[" + earlier + "]"));
+        }
+        rows.add(newRow(Ids.newId(), caller.tenantId(), definition, now));
+        prefixes.add(prefix);
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid(errors);
+    }
+    insert(rows, prefixes);
+    return rows;
+  }
+
+  /** Creates the schedule of that name, or replaces its definition (declarative set-up). */
+  @Transactional
+  public Written putByName(Caller caller, String name, ScheduleDto request, String ifMatch) {
+    if (request != null && request.name() != null && !request.name().equals(name)) {
+      throw ProblemException.invalid(
+          "name", "'" + request.name() + "' differs from the name in the path, '" + name + "'");
+    }
+    ScheduleDto named = withName(request, name);
+    var existing = schedules.lockByName(caller.tenantId(), name);
+    if (existing.isEmpty()) {
+      if (ifMatch != null) {
+        throw ProblemException.preconditionFailed(
+            "If-Match was given, but there is no schedule named '" + name + "' to match");
+      }
+      return new Written(create(caller, named, Ids.newId()), true);
+    }
+    return new Written(replace(existing.get(), named, ifMatch), false);
+  }
+
+  public ScheduleRow get(Caller caller, UUID id) {
+    return schedules.findById(caller.tenantId(), id).orElseThrow(() -> notFound(id));
+  }
+
+  public List<ScheduleRow> list(Caller caller, ScheduleFilter filter, UUID after, int limit) {
+    return schedules.list(caller.tenantId(), filter, after, limit);
+  }
+
+  @Transactional
+  public ScheduleRow replace(Caller caller, UUID id, ScheduleDto request, String ifMatch) {
+    return replace(lock(caller, id), request, ifMatch);
+  }
+
+  /** Applies a JSON merge patch to what the client can write, then replaces with the result. */
+  @Transactional
+  public ScheduleRow patch(Caller caller, UUID id, String patchBody, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    ScheduleDto patched;
+    try {
+      JsonNode patch = json.readTree(patchBody == null ? "" : patchBody);
+      if (patch == null || patch.isMissingNode() || !patch.isObject()) {
+        throw ProblemException.badRequest("body", "must be a JSON object (a JSON merge patch)");
+      }
+      JsonNode base = json.valueToTree(ScheduleMapper.writable(current));
+      patched = json.treeToValue(MergePatch.apply(base, patch), ScheduleDto.class);
+    } catch (JsonProcessingException e) {
+      throw new PatchException(e);
+    }
+    return replace(current, patched, null);
+  }
+
+  @Transactional
+  public void delete(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    schedules.delete(caller.tenantId(), id);
+  }
+
+  @Transactional
+  public ScheduleRow pause(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    return switch (current.state()) {
+      case PAUSED -> current;
+      case ACTIVE -> write(current, current, Triggers.pause());
+      default -> throw stateConflict(current, "pause", "only an active schedule can be paused");
+    };
+  }
+
+  @Transactional
+  public ScheduleRow resume(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    return switch (current.state()) {
+      case ACTIVE -> current;
+      case PAUSED -> write(current, current, Triggers.resume(storedSpec(current), now()));
+      default -> throw stateConflict(current, "resume", "only a paused schedule can be resumed");
+    };
+  }
+
+  @Transactional
+  public ScheduleRow trigger(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    return switch (current.state()) {
+      case ACTIVE, COMPLETED -> write(current, current, Triggers.triggerNow(now()));
+      case PAUSED ->
+          throw stateConflict(current, "trigger", "a paused schedule does not fire; resume it");
+      case DEAD ->
+          throw stateConflict(
+              current, "trigger", "a dead schedule fires again when it is re-armed");
+    };
+  }
+
+  @Transactional
+  public ScheduleRow rearm(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    if (current.state() != ScheduleState.DEAD) {
+      throw stateConflict(current, "re-arm", "only a dead schedule can be re-armed");
+    }
+    return write(current, current, Triggers.rearm(current, now()));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private ScheduleRow replace(ScheduleRow current, ScheduleDto request, String ifMatch) {
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    Instant now = now();
+    ScheduleSpec currentSpec = storedSpecOrNull(current);
+    ScheduleDefinition definition = valid(validator.validate(request, now, currentSpec, ""));
+    SpecColumns spec = SpecColumns.of(definition.spec());
+    boolean specChanged = !spec.equals(current.spec());
+    Triggers.Plan plan = Triggers.afterUpdate(current, definition.spec(), specChanged, now);
+    ScheduleRow updated =
+        new ScheduleRow(
+            current.id(),
+            current.tenantId(),
+            definition.name(),
+            definition.description(),
+            definition.labels(),
+            spec,
+            definition.target(),
+            definition.retry(),
+            plan.state(),
+            plan.pending(),
+            current.lastRun(),
+            current.version() + 1,
+            current.createdAt(),
+            now);
+    save(updated, current.version(), "");
+    return updated;
+  }
+
+  private ScheduleRow write(ScheduleRow current, ScheduleRow base, Triggers.Plan plan) {
+    ScheduleRow updated =
+        new ScheduleRow(
+            base.id(),
+            base.tenantId(),
+            base.name(),
+            base.description(),
+            base.labels(),
+            base.spec(),
+            base.target(),
+            base.retry(),
+            plan.state(),
+            plan.pending(),
+            base.lastRun(),
+            current.version() + 1,
+            base.createdAt(),
+            now());
+    save(updated, current.version(), "");
+    return updated;
+  }
+
+  private void save(ScheduleRow row, long expectedVersion, String prefix) {
+    try {
+      if (!schedules.update(row, expectedVersion)) {
+        // The row is locked by this transaction, so only a concurrent delete can get here.
+        throw notFound(row.id());
+      }
+    } catch (StorageException e) {
+      throw nameTaken(e, row.name(), prefix);
+    }
+  }
+
+  private void insert(List<ScheduleRow> rows, List<String> prefixes) {
+    Set<String> taken =
+        schedules.existingNames(
+            rows.get(0).tenantId(),
+            rows.stream().map(ScheduleRow::name).filter(n -> n != null).toList());
+    List<FieldError> conflicts = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i).name() != null && taken.contains(rows.get(i).name())) {
+        conflicts.add(nameError(prefixes.get(i), rows.get(i).name()));
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      throw ProblemException.conflict(
+          "a schedule name must be unique; see errors (use PUT /schedules/by-name/{name} to"
+              + " create or replace by name)",
+          conflicts);
+    }
+    try {
+      schedules.insert(rows);
+    } catch (StorageException e) {
+      // A concurrent request took a name between the check and the insert.
+      throw nameTaken(e, null, "");
+    }
+  }
+
+  private static RuntimeException nameTaken(StorageException e, String name, String prefix) {
+    if (!e.isUniqueViolation(NAME_CONSTRAINT)) {
+      return e;
+    }
+    return ProblemException.conflict(
+        "a schedule name must be unique",
+        List.of(
+            name == null
+                ? new FieldError(prefix + "name", "is already used by another schedule")
+                : nameError(prefix, name)));
+  }
+
+  private static FieldError nameError(String prefix, String name) {
+    return new FieldError(prefix + "name", "'" + name + "' is already used by another schedule");
+  }
+
+  private ScheduleRow lock(Caller caller, UUID id) {
+    return schedules.lock(caller.tenantId(), id).orElseThrow(() -> notFound(id));
+  }
+
+  private static ScheduleRow newRow(
+      UUID id, UUID tenantId, ScheduleDefinition definition, Instant now) {
+    Triggers.Plan plan = Triggers.first(definition.spec(), now);
+    return new ScheduleRow(
+        id,
+        tenantId,
+        definition.name(),
+        definition.description(),
+        definition.labels(),
+        SpecColumns.of(definition.spec()),
+        definition.target(),
+        definition.retry(),
+        plan.state(),
+        plan.pending(),
+        null,
+        1,
+        now,
+        now);
+  }
+
+  /** The stored spec; a row that no longer parses cannot be resumed until it is replaced. */
+  static ScheduleSpec storedSpec(ScheduleRow row) {
+    try {
+      return row.spec().toSpec();
+    } catch (InvalidSpecException e) {
+      throw ProblemException.conflict(
+          "the stored schedule no longer parses ("
+              + e.getMessage()
+              + "); replace it with PUT to fix it");
+    }
+  }
+
+  private static ScheduleSpec storedSpecOrNull(ScheduleRow row) {
+    try {
+      return row.spec().toSpec();
+    } catch (InvalidSpecException e) {
+      return null;
+    }
+  }
+
+  private static ScheduleDto withName(ScheduleDto request, String name) {
+    if (request == null) {
+      return null;
+    }
+    return ScheduleDto.request(
+        name,
+        request.description(),
+        request.labels(),
+        request.schedule(),
+        request.target(),
+        request.retry());
+  }
+
+  private static <T> T valid(Validation<T> validation) {
+    if (!validation.isValid()) {
+      throw ProblemException.invalid(validation.errors());
+    }
+    return validation.get();
+  }
+
+  private static ProblemException notFound(UUID id) {
+    return ProblemException.notFound("no schedule with id '" + id + "'");
+  }
+
+  private static ProblemException stateConflict(ScheduleRow row, String verb, String why) {
+    return ProblemException.conflict(
+        "cannot " + verb + " a schedule in state " + row.state() + ": " + why);
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** A merge patch that produced something that is not a schedule; mapped like a bad body. */
+  public static final class PatchException extends RuntimeException {
+    PatchException(JsonProcessingException cause) {
+      super(cause.getOriginalMessage(), cause, false, false);
+    }
+
+    public JsonProcessingException json() {
+      return (JsonProcessingException) getCause();
+    }
+  }
+}
