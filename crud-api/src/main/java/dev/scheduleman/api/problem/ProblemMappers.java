@@ -38,8 +38,35 @@ public class ProblemMappers {
     return response.build();
   }
 
+  // Quarkus ships mappers for some Jackson exceptions; one per exact type here takes precedence.
+
   @ServerExceptionMapper
   public Response json(JsonProcessingException e, UriInfo uri) {
+    return fromJson(e, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response jsonMapping(JsonMappingException e, UriInfo uri) {
+    return fromJson(e, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response jsonParse(JsonParseException e, UriInfo uri) {
+    return fromJson(e, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response mismatchedInput(MismatchedInputException e, UriInfo uri) {
+    return fromJson(e, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response invalidFormat(InvalidFormatException e, UriInfo uri) {
+    return fromJson(e, uri);
+  }
+
+  @ServerExceptionMapper
+  public Response unknownProperty(UnrecognizedPropertyException e, UriInfo uri) {
     return fromJson(e, uri);
   }
 
