@@ -110,6 +110,16 @@ public final class TestDatabase {
     execute("TRUNCATE execution, idempotency_key, schedule, api_key, tenant CASCADE");
   }
 
+  /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it touched. */
+  public int update(String sql) {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      return s.executeUpdate(sql);
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+  }
+
   public void execute(String sql) {
     try (Connection c = dataSource().getConnection();
         Statement s = c.createStatement()) {
