@@ -1,0 +1,145 @@
+package dev.scheduleman.api;
+
+import static dev.scheduleman.api.Api.ADMIN_KEY;
+import static dev.scheduleman.api.Api.as;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.scheduleman.storage.testing.PostgresTestResource;
+import dev.scheduleman.storage.testing.TestDatabase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class AccessTest {
+
+  @Test
+  void apiKeyIsShownOnceStoredHashedListedByPrefixAndStopsWorkingWhenRevoked() {
+    String tenantKey = Api.newTenant();
+    var created =
+        as(tenantKey)
+            .body("{\"name\": \"deploy bot\"}")
+            .post("/api/v1/api-keys")
+            .then()
+            .statusCode(201)
+            .body("key", startsWith("sk_"))
+            .extract();
+    String key = created.path("key");
+    String id = created.path("id");
+    String prefix = created.path("prefix");
+
+    as(key).get("/api/v1/schedules").then().statusCode(200);
+    as(tenantKey)
+        .get("/api/v1/api-keys")
+        .then()
+        .statusCode(200)
+        .body("items", hasSize(2))
+        .body("items.key", hasItem(nullValue()))
+        .body("items.prefix", hasItem(prefix));
+    Map<String, Object> stored = storedKey(id);
+    assertThat(stored.get("key_hash").toString()).doesNotContain(key);
+
+    as(tenantKey).delete("/api/v1/api-keys/" + id).then().statusCode(204);
+    as(key)
+        .get("/api/v1/schedules")
+        .then()
+        .statusCode(401)
+        .body("detail", equalTo("the API key has been revoked"));
+  }
+
+  @Test
+  void signingSecretRotationKeepsThePreviousSecretForTheGracePeriod() {
+    String key = Api.newTenant();
+    String before =
+        as(key)
+            .get("/api/v1/signing-secret")
+            .then()
+            .statusCode(200)
+            .body("secret", startsWith("whsec_"))
+            .body("previousSecret", nullValue())
+            .extract()
+            .path("secret");
+    as(key)
+        .post("/api/v1/signing-secret/rotate")
+        .then()
+        .statusCode(200)
+        .body("previousSecret", equalTo(before))
+        .body("previousExpiresAt", notNullValue())
+        .body("secret", org.hamcrest.Matchers.not(equalTo(before)));
+  }
+
+  @Test
+  void onlyTheAdminKeyManagesTenants() {
+    String key = Api.newTenant();
+    as(key).get("/api/v1/tenants").then().statusCode(403).contentType("application/problem+json");
+    as(key).body("{\"name\": \"sneaky\"}").post("/api/v1/tenants").then().statusCode(403);
+    as(ADMIN_KEY)
+        .get("/api/v1/tenants")
+        .then()
+        .statusCode(200)
+        .body("items.name", hasItem("default"));
+    as(ADMIN_KEY).body("{\"name\": \"default\"}").post("/api/v1/tenants").then().statusCode(409);
+    as(ADMIN_KEY).body("{\"name\": \"Bad Name\"}").post("/api/v1/tenants").then().statusCode(422);
+  }
+
+  @Test
+  void healthAndOpenApiNeedNoKeyAndTheDocumentListsEveryEndpoint() {
+    given().get("/q/health/ready").then().statusCode(200);
+    Map<String, Object> paths =
+        given()
+            .accept("application/json")
+            .get("/q/openapi")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("paths");
+    assertThat(paths.keySet())
+        .containsAll(
+            List.of(
+                "/api/v1/schedules",
+                "/api/v1/schedules/batch",
+                "/api/v1/schedules/preview",
+                "/api/v1/schedules/by-name/{name}",
+                "/api/v1/schedules/{id}",
+                "/api/v1/schedules/{id}/pause",
+                "/api/v1/schedules/{id}/resume",
+                "/api/v1/schedules/{id}/trigger",
+                "/api/v1/schedules/{id}/rearm",
+                "/api/v1/schedules/{id}/next",
+                "/api/v1/schedules/{id}/executions",
+                "/api/v1/dead-letters",
+                "/api/v1/stats",
+                "/api/v1/api-keys",
+                "/api/v1/api-keys/{id}",
+                "/api/v1/signing-secret",
+                "/api/v1/signing-secret/rotate",
+                "/api/v1/tenants"));
+    assertThat(paths.keySet()).allMatch(p -> p.startsWith("/api/v1/"));
+  }
+
+  private static Map<String, Object> storedKey(String id) {
+    try (var c = TestDatabase.shared().dataSource().getConnection();
+        var s =
+            c.prepareStatement(
+                "SELECT prefix, encode(key_hash, 'hex') AS key_hash"
+                    + " FROM api_key WHERE id = ?::uuid")) {
+      s.setString(1, id);
+      try (var r = s.executeQuery()) {
+        assertThat(r.next()).isTrue();
+        return Map.of("prefix", r.getString(1), "key_hash", r.getString(2));
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
