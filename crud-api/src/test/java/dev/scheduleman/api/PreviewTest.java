@@ -70,16 +70,26 @@ class PreviewTest {
         create(
             key,
             schedule(
-                "fall-back", "{\"cron\": \"30 1 1-7 11 0\", \"timezone\": \"America/New_York\"}"));
+                "fall-back", "{\"cron\": \"30 1 * 11 0\", \"timezone\": \"America/New_York\"}"));
     List<String> times =
         as(key)
-            .queryParam("count", 3)
+            .queryParam("count", 6)
             .get("/api/v1/schedules/" + id + "/next")
             .then()
             .statusCode(200)
             .extract()
             .path("nextFireTimes");
-    assertThat(times).hasSize(3).allSatisfy(t -> assertThat(t).endsWith("T05:30:00Z"));
+    int overlaps = 0;
+    for (String time : times) {
+      LocalDate day = Instant.parse(time).atZone(ZoneOffset.UTC).toLocalDate();
+      boolean firstSunday = day.equals(day.with(TemporalAdjusters.firstInMonth(DayOfWeek.SUNDAY)));
+      assertThat(time)
+          .as("fire time on %s", day)
+          .endsWith(firstSunday ? "T05:30:00Z" : "T06:30:00Z");
+      overlaps += firstSunday ? 1 : 0;
+    }
+    assertThat(times).hasSize(6).doesNotHaveDuplicates();
+    assertThat(overlaps).isGreaterThanOrEqualTo(1);
   }
 
   @Test
