@@ -160,6 +160,13 @@ class SchedulesTest {
         .body("schedule.every", equalTo("PT1H"))
         .body("version", equalTo(2));
     as(key)
+        .get("/api/v1/schedules/by-name/declared")
+        .then()
+        .statusCode(200)
+        .header("ETag", "\"2\"")
+        .body("id", equalTo(first));
+    as(key).get("/api/v1/schedules/by-name/undeclared").then().statusCode(404);
+    as(key)
         .body(schedule("other", "{\"every\": \"1h\"}"))
         .put("/api/v1/schedules/by-name/declared")
         .then()

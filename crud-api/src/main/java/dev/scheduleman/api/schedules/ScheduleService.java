@@ -127,6 +127,12 @@ public class ScheduleService {
     return schedules.findById(caller.tenantId(), id).orElseThrow(() -> notFound(id));
   }
 
+  public ScheduleRow getByName(Caller caller, String name) {
+    return schedules
+        .findByName(caller.tenantId(), name)
+        .orElseThrow(() -> ProblemException.notFound("no schedule named '" + name + "'"));
+  }
+
   public List<ScheduleRow> list(Caller caller, ScheduleFilter filter, UUID after, int limit) {
     return schedules.list(caller.tenantId(), filter, after, limit);
   }

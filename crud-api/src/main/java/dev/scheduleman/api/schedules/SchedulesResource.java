@@ -190,6 +190,14 @@ public class SchedulesResource {
     return Response.noContent().build();
   }
 
+  @GET
+  @Path("by-name/{name}")
+  @Operation(summary = "Read a schedule by name")
+  @APIResponse(responseCode = "404", description = "No schedule of that name")
+  public Response getByName(@PathParam("name") String name) {
+    return ok(service.getByName(caller.get(), name));
+  }
+
   @PUT
   @Path("by-name/{name}")
   @Operation(
