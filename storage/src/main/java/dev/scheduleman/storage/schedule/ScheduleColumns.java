@@ -35,6 +35,29 @@ final class ScheduleColumns {
       version, created_at, updated_at
       """;
 
+  /**
+   * Binds, in this order, name, description, labels, the spec, target and retry columns, state and
+   * the pending trigger's six columns: the part of a row that inserts and updates both write.
+   */
+  static int bindDefinitionAndTrigger(PreparedStatement s, int i, ScheduleRow row)
+      throws SQLException {
+    s.setString(++i, row.name());
+    s.setString(++i, row.description());
+    s.setString(++i, Json.text(row.labels()));
+    i = bindSpec(s, i, row.spec());
+    i = bindTarget(s, i, row.target());
+    i = bindRetry(s, i, row.retry());
+    s.setString(++i, row.state().name());
+    PendingTrigger p = row.pending();
+    setInstant(s, ++i, p.nextFireAt());
+    setInstant(s, ++i, p.scheduledFor());
+    s.setObject(++i, p.executionId());
+    s.setInt(++i, p.attempt());
+    s.setString(++i, p.leaseOwner());
+    setInstant(s, ++i, p.leaseUntil());
+    return i;
+  }
+
   static int bindSpec(PreparedStatement s, int i, SpecColumns spec) throws SQLException {
     s.setString(++i, spec.kind().name());
     s.setString(++i, spec.cron());

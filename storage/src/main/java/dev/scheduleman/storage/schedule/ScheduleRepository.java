@@ -75,20 +75,7 @@ public final class ScheduleRepository {
     int i = 0;
     s.setObject(++i, row.id());
     s.setObject(++i, row.tenantId());
-    s.setString(++i, row.name());
-    s.setString(++i, row.description());
-    s.setString(++i, Json.text(row.labels()));
-    i = ScheduleColumns.bindSpec(s, i, row.spec());
-    i = ScheduleColumns.bindTarget(s, i, row.target());
-    i = ScheduleColumns.bindRetry(s, i, row.retry());
-    s.setString(++i, row.state().name());
-    PendingTrigger p = row.pending();
-    setInstant(s, ++i, p.nextFireAt());
-    setInstant(s, ++i, p.scheduledFor());
-    s.setObject(++i, p.executionId());
-    s.setInt(++i, p.attempt());
-    s.setString(++i, p.leaseOwner());
-    setInstant(s, ++i, p.leaseUntil());
+    i = ScheduleColumns.bindDefinitionAndTrigger(s, i, row);
     s.setLong(++i, row.version());
     setInstant(s, ++i, row.createdAt());
     setInstant(s, ++i, row.updatedAt());
@@ -195,21 +182,7 @@ public final class ScheduleRepository {
             ds,
             UPDATE,
             s -> {
-              int i = 0;
-              s.setString(++i, row.name());
-              s.setString(++i, row.description());
-              s.setString(++i, Json.text(row.labels()));
-              i = ScheduleColumns.bindSpec(s, i, row.spec());
-              i = ScheduleColumns.bindTarget(s, i, row.target());
-              i = ScheduleColumns.bindRetry(s, i, row.retry());
-              s.setString(++i, row.state().name());
-              PendingTrigger p = row.pending();
-              setInstant(s, ++i, p.nextFireAt());
-              setInstant(s, ++i, p.scheduledFor());
-              s.setObject(++i, p.executionId());
-              s.setInt(++i, p.attempt());
-              s.setString(++i, p.leaseOwner());
-              setInstant(s, ++i, p.leaseUntil());
+              int i = ScheduleColumns.bindDefinitionAndTrigger(s, 0, row);
               s.setLong(++i, row.version());
               setInstant(s, ++i, row.updatedAt());
               s.setObject(++i, row.id());
