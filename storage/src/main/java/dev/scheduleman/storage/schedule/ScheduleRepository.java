@@ -1,17 +1,12 @@
 package dev.scheduleman.storage.schedule;
 
-import static dev.scheduleman.storage.sql.Sql.getInstant;
-import static dev.scheduleman.storage.sql.Sql.getUuid;
 import static dev.scheduleman.storage.sql.Sql.setInstant;
 
 import dev.scheduleman.sdk.model.ScheduleState;
-import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.storage.sql.Json;
 import dev.scheduleman.storage.sql.Sql;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -297,101 +292,5 @@ public final class ScheduleRepository {
           return null;
         });
     return new StateCounts(counts, due[0]);
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // The executors' claim
-
-  /**
-   * The claim, in one statement. The inner SELECT picks the earliest due, unleased active rows
-   * through the partial index {@code schedule_due} and locks them, skipping rows another executor
-   * is claiming at this very moment; the UPDATE leases them. Due-ness and leases use the database's
-   * clock, so executors with skewed clocks still agree. A lease lasts until the trigger's due time
-   * (it may be claimed ahead, within the look-ahead) plus its timeout plus a margin, so a trigger
-   * whose executor died is claimable again seconds after it should have completed.
-   */
-  static final String CLAIM =
-      """
-      UPDATE schedule s
-         SET lease_owner = ?,
-             lease_until = greatest(now(), s.next_fire_at)
-                           + s.timeout_ms * interval '1 millisecond'
-                           + ? * interval '1 millisecond'
-        FROM tenant t
-       WHERE s.id IN (SELECT id
-                        FROM schedule
-                       WHERE state = 'ACTIVE'
-                         AND next_fire_at <= now() + ? * interval '1 millisecond'
-                         AND (lease_until IS NULL OR lease_until < now())
-                       ORDER BY next_fire_at
-                       LIMIT ?
-                         FOR UPDATE SKIP LOCKED)
-         AND t.id = s.tenant_id
-      RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
-                s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
-                s.target_url, s.target_method, s.target_headers::text AS target_headers,
-                s.target_body, s.timeout_ms,
-                s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
-                s.lease_until, t.signing_secret,
-                CASE WHEN t.previous_secret_expires_at > now()
-                     THEN t.previous_signing_secret END AS previous_signing_secret,
-                clock_timestamp() AS database_now
-      """;
-
-  /**
-   * Claims up to {@code batchSize} triggers due within {@code lookahead}, leased to {@code owner}.
-   *
-   * @param leaseMargin how long past the trigger's due time plus timeout the lease lasts
-   */
-  public List<ClaimedTrigger> claimDue(
-      String owner, int batchSize, Duration lookahead, Duration leaseMargin) {
-    return Sql.query(
-        ds,
-        CLAIM,
-        s -> {
-          s.setString(1, owner);
-          s.setLong(2, leaseMargin.toMillis());
-          s.setLong(3, lookahead.toMillis());
-          s.setInt(4, batchSize);
-        },
-        ScheduleRepository::mapClaimed);
-  }
-
-  private static ClaimedTrigger mapClaimed(ResultSet r) throws SQLException {
-    List<String> secrets = new ArrayList<>(2);
-    secrets.add(r.getString("signing_secret"));
-    String previous = r.getString("previous_signing_secret");
-    if (previous != null) {
-      secrets.add(previous);
-    }
-    Target target;
-    Optional<String> defect = Optional.empty();
-    try {
-      target = ScheduleColumns.mapTarget(r);
-    } catch (IllegalStateException e) {
-      // Stored headers that are not a map of strings: fire nothing, bury the trigger.
-      target =
-          new Target(
-              r.getString("target_url"),
-              r.getString("target_method"),
-              null,
-              null,
-              Duration.ofMillis(r.getInt("timeout_ms")));
-      defect = Optional.of("stored target headers are not a map of strings");
-    }
-    return new ClaimedTrigger(
-        getUuid(r, "id"),
-        getUuid(r, "tenant_id"),
-        getUuid(r, "execution_id"),
-        getInstant(r, "next_fire_at"),
-        getInstant(r, "scheduled_for"),
-        r.getInt("attempt"),
-        ScheduleColumns.mapSpec(r),
-        target,
-        ScheduleColumns.mapRetry(r),
-        List.copyOf(secrets),
-        getInstant(r, "lease_until"),
-        getInstant(r, "database_now"),
-        defect);
   }
 }

@@ -39,6 +39,7 @@ class ClaimDueTest {
   private final TestDatabase db = TestDatabase.shared();
   private final DataSource ds = db.dataSource();
   private final ScheduleRepository schedules = new ScheduleRepository(ds);
+  private final TriggerRepository triggers = new TriggerRepository(ds);
   private TenantRow tenant;
 
   @BeforeEach
@@ -68,7 +69,7 @@ class ClaimDueTest {
   void claimLeasesDueTriggersToTheClaimerWithEverythingNeededToFireThem() {
     ScheduleRow row = insertDue(1).get(0);
 
-    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
 
     assertThat(claimed)
         .singleElement()
@@ -93,7 +94,7 @@ class ClaimDueTest {
   void claimTakesTheEarliestDueFirstAndAtMostOneBatch() {
     List<ScheduleRow> rows = insertDue(5);
 
-    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 3, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 3, LOOKAHEAD, MARGIN);
 
     assertThat(claimed)
         .extracting(ClaimedTrigger::scheduleId)
@@ -106,7 +107,7 @@ class ClaimDueTest {
     ScheduleRow later = aSchedule(tenant.id()).dueIn(Duration.ofSeconds(30)).build();
     schedules.insert(List.of(soon, later));
 
-    List<ClaimedTrigger> claimed = schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
 
     assertThat(claimed)
         .singleElement()
@@ -123,16 +124,16 @@ class ClaimDueTest {
         List.of(ScheduleState.PAUSED, ScheduleState.COMPLETED, ScheduleState.DEAD)) {
       schedules.insert(aSchedule(tenant.id()).inState(state).build());
     }
-    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
   }
 
   @Test
   void liveLeaseIsNotClaimableByAnotherExecutor() {
     insertDue(1);
-    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).hasSize(1);
+    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).hasSize(1);
 
-    assertThat(schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN)).isEmpty();
-    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
   }
 
   @Test
@@ -144,7 +145,7 @@ class ClaimDueTest {
             .build();
     schedules.insert(row);
 
-    List<ClaimedTrigger> claimed = schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed = triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN);
 
     assertThat(claimed)
         .singleElement()
@@ -165,18 +166,18 @@ class ClaimDueTest {
       Set<UUID> claimedByA = claimInOpenTransaction(a, "executor-a", 4);
 
       // A's transaction still holds its row locks: B skips them instead of waiting.
-      Set<UUID> claimedByB = ids(schedules.claimDue("executor-b", 10, LOOKAHEAD, MARGIN));
+      Set<UUID> claimedByB = ids(triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN));
 
       assertThat(claimedByA).hasSize(4);
       assertThat(claimedByB).hasSize(6).doesNotContainAnyElementsOf(claimedByA);
       a.commit();
     }
-    assertThat(schedules.claimDue("executor-c", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(triggers.claimDue("executor-c", 10, LOOKAHEAD, MARGIN)).isEmpty();
   }
 
   private static Set<UUID> claimInOpenTransaction(Connection c, String owner, int batch)
       throws Exception {
-    try (PreparedStatement s = c.prepareStatement(ScheduleRepository.CLAIM)) {
+    try (PreparedStatement s = c.prepareStatement(TriggerRepository.CLAIM)) {
       s.setString(1, owner);
       s.setLong(2, MARGIN.toMillis());
       s.setLong(3, LOOKAHEAD.toMillis());
@@ -211,7 +212,7 @@ class ClaimDueTest {
                   List<UUID> mine = new ArrayList<>();
                   List<ClaimedTrigger> batch;
                   do {
-                    batch = schedules.claimDue(owner, 100, LOOKAHEAD, MARGIN);
+                    batch = triggers.claimDue(owner, 100, LOOKAHEAD, MARGIN);
                     batch.forEach(t -> mine.add(t.scheduleId()));
                   } while (!batch.isEmpty());
                   return mine;
@@ -237,7 +238,7 @@ class ClaimDueTest {
     tenants.rotateSecret(tenant.id(), next, Instant.now().plus(Duration.ofHours(24)));
     insertDue(1);
 
-    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
         .singleElement()
         .satisfies(
             t -> assertThat(t.signingSecrets()).containsExactly(next, tenant.signingSecret()));
@@ -249,7 +250,7 @@ class ClaimDueTest {
     new TenantRepository(ds).rotateSecret(tenant.id(), next, Instant.now().minusSeconds(1));
     insertDue(1);
 
-    assertThat(schedules.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
         .singleElement()
         .satisfies(t -> assertThat(t.signingSecrets()).containsExactly(next));
   }
@@ -277,7 +278,7 @@ class ClaimDueTest {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
       try (PreparedStatement s =
-          c.prepareStatement("EXPLAIN (FORMAT JSON) " + ScheduleRepository.CLAIM)) {
+          c.prepareStatement("EXPLAIN (FORMAT JSON) " + TriggerRepository.CLAIM)) {
         s.setString(1, "executor-a");
         s.setLong(2, MARGIN.toMillis());
         s.setLong(3, LOOKAHEAD.toMillis());

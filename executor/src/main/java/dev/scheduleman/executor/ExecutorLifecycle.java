@@ -1,0 +1,124 @@
+package dev.scheduleman.executor;
+
+import dev.scheduleman.executor.claim.ClaimLoop;
+import dev.scheduleman.executor.config.ExecutorConfig;
+import dev.scheduleman.executor.health.SchemaReadiness;
+import dev.scheduleman.storage.schedule.TriggerRepository;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jboss.logging.Logger;
+
+/** Runs this process's {@link ExecutorNode}: started with the application, stopped gracefully. */
+@ApplicationScoped
+public class ExecutorLifecycle {
+
+  private static final Logger LOG = Logger.getLogger(ExecutorLifecycle.class);
+
+  private final ExecutorConfig config;
+  private final AgroalDataSource ds;
+  private final Vertx vertx;
+  private final MeterRegistry registry;
+  private final SchemaReadiness schema;
+  private volatile ExecutorNode node;
+
+  public ExecutorLifecycle(
+      ExecutorConfig config,
+      AgroalDataSource ds,
+      Vertx vertx,
+      MeterRegistry registry,
+      SchemaReadiness schema) {
+    this.config = config;
+    this.ds = ds;
+    this.vertx = vertx;
+    this.registry = registry;
+    this.schema = schema;
+  }
+
+  void start(@Observes StartupEvent event) {
+    ExecutorConfig.Executor e = config.executor();
+    if (!e.enabled()) {
+      LOG.info("executor disabled (scheduleman.executor.enabled=false): not claiming");
+      return;
+    }
+    String owner = e.id().orElseGet(ExecutorLifecycle::defaultId);
+    node =
+        new ExecutorNode(
+            new ExecutorNode.Settings(
+                new ClaimLoop.Settings(
+                    owner, e.pollInterval(), e.batchSize(), e.lookahead(), e.leaseMargin()),
+                e.maxInFlight(),
+                e.connectionsPerHost(),
+                e.completionInterval(),
+                e.completionBatch(),
+                config.targets().allowPrivate()),
+            ds,
+            vertx,
+            registry,
+            this::schemaCurrent,
+            Clock.systemUTC());
+    node.start();
+    LOG.infof(
+        "executor %s claiming (batch %d, look-ahead %s, poll ~%s)",
+        owner, e.batchSize(), e.lookahead(), e.pollInterval());
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    ExecutorNode running = node;
+    if (running != null) {
+      LOG.infof(
+          "executor %s stopping: no new claims, finishing in-flight deliveries", running.owner());
+      running.stop(config.executor().shutdownGrace());
+      LOG.infof("executor %s stopped", running.owner());
+    }
+  }
+
+  /** The running node, if this process claims. */
+  public Optional<ExecutorNode> node() {
+    return Optional.ofNullable(node);
+  }
+
+  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  void measureBacklog() {
+    ExecutorNode running = node;
+    if (running == null || !schemaCurrent()) {
+      return;
+    }
+    try {
+      running.metrics().dueBacklog(new TriggerRepository(ds).dueBacklog());
+    } catch (RuntimeException ex) {
+      LOG.debugf("could not measure the due backlog: %s", ex.getMessage());
+    }
+  }
+
+  private boolean schemaCurrent() {
+    try {
+      return schema.isCurrent();
+    } catch (RuntimeException ex) {
+      return false;
+    }
+  }
+
+  private static String defaultId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || host.isBlank()) {
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException ex) {
+        host = "executor";
+      }
+    }
+    String nonce = Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+    return host + "-" + ProcessHandle.current().pid() + "-" + nonce;
+  }
+}

@@ -1,0 +1,89 @@
+package dev.scheduleman.executor.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything an executor can be configured with, under {@code scheduleman.*}. */
+@ConfigMapping(prefix = "scheduleman")
+public interface ExecutorConfig {
+
+  Executor executor();
+
+  Targets targets();
+
+  Housekeeping housekeeping();
+
+  interface Executor {
+    /** Whether this process claims and fires triggers (off only in tests of other parts). */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** This executor's name in leases and history; default: host name, process id and a nonce. */
+    Optional<String> id();
+
+    /** Mean gap between claims when there is little to do; each gap is randomized ×[0.5, 1.5]. */
+    @WithName("poll-interval")
+    @WithDefault("500ms")
+    Duration pollInterval();
+
+    /** Triggers claimed at most per statement. */
+    @WithName("batch-size")
+    @WithDefault("500")
+    int batchSize();
+
+    /** How far ahead triggers are claimed, to fire on their due instant from a timer. */
+    @WithDefault("2s")
+    Duration lookahead();
+
+    /** Lease beyond a trigger's due time plus its timeout; then other executors may take it. */
+    @WithName("lease-margin")
+    @WithDefault("10s")
+    Duration leaseMargin();
+
+    /** Triggers claimed and not yet completed, at most. */
+    @WithName("max-in-flight")
+    @WithDefault("1000")
+    int maxInFlight();
+
+    /** Connections kept per target host and port. */
+    @WithName("connections-per-host")
+    @WithDefault("200")
+    int connectionsPerHost();
+
+    /** Completions are written at least this often, or when a batch is full. */
+    @WithName("completion-interval")
+    @WithDefault("20ms")
+    Duration completionInterval();
+
+    @WithName("completion-batch")
+    @WithDefault("500")
+    int completionBatch();
+
+    /** On shutdown, how long in-flight deliveries may take to finish. */
+    @WithName("shutdown-grace")
+    @WithDefault("20s")
+    Duration shutdownGrace();
+
+    /** The liveness check fails when the claim loop has not turned for this long. */
+    @WithName("stuck-after")
+    @WithDefault("60s")
+    Duration stuckAfter();
+  }
+
+  interface Targets {
+    /** Allow loopback, private and link-local targets (local runs and tests only). */
+    @WithName("allow-private")
+    @WithDefault("false")
+    boolean allowPrivate();
+  }
+
+  interface Housekeeping {
+    /** How long attempts are kept in the execution history. */
+    @WithName("history-retention")
+    @WithDefault("7d")
+    Duration historyRetention();
+  }
+}

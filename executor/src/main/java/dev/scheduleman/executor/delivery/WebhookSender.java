@@ -1,0 +1,276 @@
+package dev.scheduleman.executor.delivery;
+
+import dev.scheduleman.sdk.model.Outcome;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.target.TargetAddresses;
+import dev.scheduleman.sdk.time.Durations;
+import dev.scheduleman.sdk.webhook.WebhookHeaders;
+import dev.scheduleman.sdk.webhook.WebhookSigner;
+import dev.scheduleman.storage.schedule.ClaimedTrigger;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+
+/**
+ * Calls a trigger's webhook with the Vert.x HTTP client: asynchronous, with pooled keep-alive
+ * connections, a hard deadline of the schedule's timeout for the whole exchange, and the Standard
+ * Webhooks headers. Every way a call can go wrong ends as a failed {@link DeliveryResult} with a
+ * reason a person can read; nothing is thrown.
+ */
+public final class WebhookSender implements AutoCloseable {
+
+  static final int EXCERPT_BYTES = 1024;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final TargetAddresses targets;
+  private final Clock clock;
+  private final Map<List<String>, WebhookSigner> signers = new ConcurrentHashMap<>();
+
+  public WebhookSender(Vertx vertx, TargetAddresses targets, int connectionsPerHost, Clock clock) {
+    this.vertx = vertx;
+    this.targets = targets;
+    this.clock = clock;
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setKeepAlive(true)
+                .setTryUseCompression(false)
+                .setVerifyHost(true)
+                .setDecompressionSupported(false),
+            new PoolOptions().setHttp1MaxSize(connectionsPerHost).setMaxWaitQueueSize(-1));
+  }
+
+  /**
+   * Sends the webhook of a claimed trigger.
+   *
+   * @param skew the database's clock minus this machine's, to report times in database time
+   */
+  public Future<DeliveryResult> send(ClaimedTrigger trigger, Duration skew) {
+    Instant started = clock.instant();
+    Instant firedAt = started.plus(skew);
+    Target target = trigger.target();
+    URI uri;
+    try {
+      uri = URI.create(target.url());
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(
+          fail(firedAt, started, "stored URL is invalid: " + target.url()));
+    }
+    Optional<String> host = TargetAddresses.hostOf(uri);
+    if (host.isEmpty()) {
+      return Future.succeededFuture(fail(firedAt, started, "stored URL has no host"));
+    }
+    Optional<String> refused = targets.checkHost(host.get());
+    if (refused.isPresent()) {
+      return Future.succeededFuture(fail(firedAt, started, "target refused: " + refused.get()));
+    }
+    return resolve(host.get())
+        .transform(
+            resolved -> {
+              if (resolved.failed()) {
+                return Future.succeededFuture(
+                    fail(firedAt, started, describe(resolved.cause(), target.timeout())));
+              }
+              InetAddress address = resolved.result();
+              if (address != null) {
+                Optional<String> rebound = targets.checkResolved(address);
+                if (rebound.isPresent()) {
+                  return Future.succeededFuture(
+                      fail(
+                          firedAt, started, "target refused: " + host.get() + " " + rebound.get()));
+                }
+              }
+              return exchange(trigger, uri, address, firedAt, started);
+            });
+  }
+
+  /**
+   * Resolves the host when private targets are refused, so the address that is checked is the one
+   * connected to (a name that resolves to a public address when written and to a private one when
+   * called is caught). When private targets are allowed, the client resolves by itself.
+   */
+  private Future<InetAddress> resolve(String host) {
+    if (targets.allowPrivate()) {
+      return Future.succeededFuture(null);
+    }
+    return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
+  }
+
+  private Future<DeliveryResult> exchange(
+      ClaimedTrigger trigger, URI uri, InetAddress address, Instant firedAt, Instant started) {
+    Target target = trigger.target();
+    long timeoutMs = Math.max(1, target.timeout().toMillis());
+    int attempt = trigger.attempt() + 1;
+    String body = target.body() == null ? "" : target.body();
+    String executionId = trigger.executionId().toString();
+    long timestamp = firedAt.getEpochSecond();
+
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.valueOf(target.method()))
+            .setAbsoluteURI(target.url())
+            .setConnectTimeout(timeoutMs)
+            .setIdleTimeout(timeoutMs)
+            .setFollowRedirects(false);
+    if (address != null) {
+      int port =
+          uri.getPort() != -1
+              ? uri.getPort()
+              : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+      options.setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()));
+    }
+    target.headers().forEach(options::putHeader);
+    if (!body.isEmpty()
+        && target.headers().keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    options
+        .putHeader(WebhookHeaders.ID, executionId)
+        .putHeader(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
+        .putHeader(WebhookHeaders.SIGNATURE, signer(trigger).sign(executionId, timestamp, body))
+        .putHeader(WebhookHeaders.SCHEDULE_ID, trigger.scheduleId().toString())
+        .putHeader(WebhookHeaders.SCHEDULED_FOR, trigger.scheduledFor().toString())
+        .putHeader(WebhookHeaders.ATTEMPT, Integer.toString(attempt))
+        .putHeader(WebhookHeaders.USER_AGENT, WebhookHeaders.userAgent());
+
+    Promise<DeliveryResult> result = Promise.promise();
+    AtomicReference<HttpClientRequest> request = new AtomicReference<>();
+    long deadline =
+        vertx.setTimer(
+            timeoutMs,
+            id -> {
+              if (result.tryComplete(
+                  fail(
+                      firedAt,
+                      started,
+                      "timed out after " + Durations.formatCompact(target.timeout())))) {
+                HttpClientRequest pending = request.get();
+                if (pending != null) {
+                  pending.reset(0, new TimeoutException("deadline"));
+                }
+              }
+            });
+    client
+        .request(options)
+        .compose(
+            req -> {
+              request.set(req);
+              return body.isEmpty() ? req.send() : req.send(Buffer.buffer(body, "UTF-8"));
+            })
+        .compose(this::readExcerpt)
+        .onComplete(
+            done -> {
+              vertx.cancelTimer(deadline);
+              if (done.failed()) {
+                result.tryComplete(
+                    fail(firedAt, started, describe(done.cause(), target.timeout())));
+                return;
+              }
+              Answer answer = done.result();
+              boolean ok = answer.status >= 200 && answer.status < 300;
+              result.tryComplete(
+                  new DeliveryResult(
+                      ok ? Outcome.SUCCEEDED : Outcome.FAILED,
+                      firedAt,
+                      Duration.between(started, clock.instant()),
+                      answer.status,
+                      ok ? null : "HTTP " + answer.status,
+                      answer.excerpt));
+            });
+    return result.future();
+  }
+
+  private record Answer(int status, String excerpt) {}
+
+  /** Reads the first KiB of the answer and lets the rest go by without keeping it. */
+  private Future<Answer> readExcerpt(HttpClientResponse response) {
+    Promise<Answer> answer = Promise.promise();
+    Buffer excerpt = Buffer.buffer();
+    response.handler(
+        chunk -> {
+          int room = EXCERPT_BYTES - excerpt.length();
+          if (room > 0) {
+            excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+          }
+        });
+    response.exceptionHandler(answer::tryFail);
+    response.endHandler(
+        v ->
+            answer.tryComplete(
+                new Answer(
+                    response.statusCode(),
+                    excerpt.length() == 0
+                        ? null
+                        : new String(excerpt.getBytes(), StandardCharsets.UTF_8))));
+    return answer.future();
+  }
+
+  private WebhookSigner signer(ClaimedTrigger trigger) {
+    return signers.computeIfAbsent(trigger.signingSecrets(), WebhookSigner::new);
+  }
+
+  private DeliveryResult fail(Instant firedAt, Instant started, String error) {
+    return DeliveryResult.failed(firedAt, Duration.between(started, clock.instant()), error);
+  }
+
+  /** A failure as a person would say it, without Java class names. */
+  static String describe(Throwable failure, Duration timeout) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      if (cause instanceof ConnectException
+          || cause instanceof UnknownHostException
+          || cause instanceof SSLException
+          || cause instanceof TimeoutException) {
+        break;
+      }
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    if (cause instanceof ConnectException || message.contains("Connection refused")) {
+      return "connection refused" + (message.isEmpty() ? "" : ": " + message);
+    }
+    if (cause instanceof TimeoutException || message.toLowerCase().contains("timeout")) {
+      return "timed out after " + Durations.formatCompact(timeout);
+    }
+    if (cause instanceof SSLException) {
+      return "TLS failed: " + message;
+    }
+    if (message.contains("closed")) {
+      return "connection closed before an answer";
+    }
+    return message.isEmpty() ? "request failed" : "request failed: " + message;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

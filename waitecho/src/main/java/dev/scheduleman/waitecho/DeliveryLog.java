@@ -1,0 +1,117 @@
+package dev.scheduleman.waitecho;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.ConcurrentHistogram;
+
+/**
+ * What waitecho received: every delivery counted by its {@code webhook-id}, so duplicates show, and
+ * the lateness of each trigger's first attempt against its {@code Scheduleman-Scheduled-For}.
+ * Thread-safe; memory grows with the number of distinct ids (a few dozen bytes each).
+ */
+public final class DeliveryLog {
+
+  private static final long MAX_LATENESS_MICROS = Duration.ofHours(1).toNanos() / 1000;
+
+  /** One request as it arrived. */
+  public record Delivery(
+      String webhookId,
+      String scheduleId,
+      Instant scheduledFor,
+      Integer attempt,
+      Instant arrival) {}
+
+  private final Map<String, AtomicInteger> ids = new ConcurrentHashMap<>();
+  private final AtomicLong received = new AtomicLong();
+  private final AtomicLong withoutId = new AtomicLong();
+  private final AtomicLong signaturesValid = new AtomicLong();
+  private final AtomicLong signaturesInvalid = new AtomicLong();
+  private final AtomicReference<Instant> first = new AtomicReference<>();
+  private final AtomicReference<Instant> last = new AtomicReference<>();
+  private volatile ConcurrentHistogram lateness = newHistogram();
+
+  private static ConcurrentHistogram newHistogram() {
+    return new ConcurrentHistogram(MAX_LATENESS_MICROS, 3);
+  }
+
+  public void record(Delivery delivery) {
+    received.incrementAndGet();
+    first.compareAndSet(null, delivery.arrival());
+    last.accumulateAndGet(delivery.arrival(), (a, b) -> a == null || b.isAfter(a) ? b : a);
+    if (delivery.webhookId() == null) {
+      withoutId.incrementAndGet();
+      return;
+    }
+    int seen =
+        ids.computeIfAbsent(delivery.webhookId(), k -> new AtomicInteger()).incrementAndGet();
+    boolean firstAttempt = delivery.attempt() == null || delivery.attempt() == 1;
+    if (seen == 1 && firstAttempt && delivery.scheduledFor() != null) {
+      long micros = Duration.between(delivery.scheduledFor(), delivery.arrival()).toNanos() / 1000;
+      lateness.recordValue(Math.max(0, Math.min(micros, MAX_LATENESS_MICROS)));
+    }
+  }
+
+  public void signature(boolean valid) {
+    (valid ? signaturesValid : signaturesInvalid).incrementAndGet();
+  }
+
+  /** How often a given webhook-id arrived (0 when never). */
+  public int count(String webhookId) {
+    AtomicInteger n = ids.get(webhookId);
+    return n == null ? 0 : n.get();
+  }
+
+  public void reset() {
+    ids.clear();
+    received.set(0);
+    withoutId.set(0);
+    signaturesValid.set(0);
+    signaturesInvalid.set(0);
+    first.set(null);
+    last.set(null);
+    lateness = newHistogram();
+  }
+
+  /** The statistics {@code GET /echo/stats} shows. */
+  public Map<String, Object> stats() {
+    long total = received.get();
+    long unique = ids.size();
+    long duplicates = total - withoutId.get() - unique;
+    Map<String, Object> stats = new LinkedHashMap<>();
+    stats.put("received", total);
+    stats.put("uniqueIds", unique);
+    stats.put("duplicates", duplicates);
+    stats.put("withoutId", withoutId.get());
+    Instant from = first.get();
+    Instant to = last.get();
+    stats.put("firstArrival", from == null ? null : from.toString());
+    stats.put("lastArrival", to == null ? null : to.toString());
+    if (from != null && to != null && to.isAfter(from)) {
+      double seconds = Duration.between(from, to).toNanos() / 1e9;
+      stats.put("perSecond", Math.round(total / seconds * 10) / 10.0);
+    }
+    ConcurrentHistogram h = lateness;
+    Map<String, Object> late = new LinkedHashMap<>();
+    late.put("samples", h.getTotalCount());
+    if (h.getTotalCount() > 0) {
+      late.put("p50Ms", millis(h.getValueAtPercentile(50)));
+      late.put("p90Ms", millis(h.getValueAtPercentile(90)));
+      late.put("p99Ms", millis(h.getValueAtPercentile(99)));
+      late.put("maxMs", millis(h.getMaxValue()));
+    }
+    stats.put("lateness", late);
+    stats.put(
+        "signatures", Map.of("valid", signaturesValid.get(), "invalid", signaturesInvalid.get()));
+    return stats;
+  }
+
+  private static double millis(long micros) {
+    return Math.round(micros / 100.0) / 10.0;
+  }
+}
