@@ -17,6 +17,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /** Runs this process's {@link ExecutorNode}: started with the application, stopped gracefully. */
@@ -37,7 +38,7 @@ public class ExecutorLifecycle {
       AgroalDataSource ds,
       Vertx vertx,
       MeterRegistry registry,
-      SchemaReadiness schema) {
+      @Readiness SchemaReadiness schema) {
     this.config = config;
     this.ds = ds;
     this.vertx = vertx;

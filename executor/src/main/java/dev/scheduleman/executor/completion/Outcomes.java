@@ -43,15 +43,8 @@ public final class Outcomes {
     int attempt = trigger.attempt() + 1;
     LastRun last =
         new LastRun(result.firedAt(), result.outcome(), result.httpStatus(), result.error());
-    Optional<String> defect = trigger.defect();
-    ScheduleSpec spec = null;
-    if (defect.isEmpty()) {
-      try {
-        spec = trigger.spec().toSpec();
-      } catch (InvalidSpecException e) {
-        defect = Optional.of("stored schedule no longer parses: " + e.getMessage());
-      }
-    }
+    Optional<String> defect = defect(trigger);
+    ScheduleSpec spec = defect.isEmpty() ? trigger.spec().toSpec() : null;
     Decision decision;
     if (defect.isPresent()) {
       decision = dead(trigger, attempt);
@@ -88,6 +81,23 @@ public final class Outcomes {
         new TriggerUpdate(
             trigger.scheduleId(), trigger.executionId(), decision.state, decision.next, lastRun),
         row);
+  }
+
+  /**
+   * Why a claimed trigger cannot be fired as stored (a spec that no longer parses, say, after a
+   * time zone left the tz database, or a target that cannot be read), if it cannot. Such a trigger
+   * is not fired: it becomes a dead letter with the reason, instead of failing again and again.
+   */
+  public static Optional<String> defect(ClaimedTrigger trigger) {
+    if (trigger.defect().isPresent()) {
+      return trigger.defect();
+    }
+    try {
+      trigger.spec().toSpec();
+      return Optional.empty();
+    } catch (InvalidSpecException e) {
+      return Optional.of("stored schedule no longer parses: " + e.getMessage());
+    }
   }
 
   private record Decision(ScheduleState state, PendingTrigger next, boolean exhausted) {

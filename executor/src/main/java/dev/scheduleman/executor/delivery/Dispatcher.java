@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -80,9 +81,11 @@ public final class Dispatcher {
     firing.incrementAndGet();
     metrics.lateness(Duration.between(trigger.fireAt(), clock.instant().plus(skew)));
     try {
-      if (trigger.defect().isPresent()) {
+      Optional<String> defect = Outcomes.defect(trigger);
+      if (defect.isPresent()) {
+        // Not fired: the completion buries it with the reason.
         Instant at = clock.instant().plus(skew);
-        complete(trigger, DeliveryResult.failed(at, Duration.ZERO, trigger.defect().get()), skew);
+        complete(trigger, DeliveryResult.failed(at, Duration.ZERO, defect.get()), skew);
         return;
       }
       sender

@@ -13,7 +13,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
@@ -32,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
@@ -158,34 +156,29 @@ public final class WebhookSender implements AutoCloseable {
         .putHeader(WebhookHeaders.ATTEMPT, Integer.toString(attempt))
         .putHeader(WebhookHeaders.USER_AGENT, WebhookHeaders.userAgent());
 
+    // The timeout is the target's time to answer: it runs from the moment a connection is ready
+    // (time spent waiting for one of this executor's pooled connections is not the target's fault,
+    // and is bounded by the in-flight cap).
     Promise<DeliveryResult> result = Promise.promise();
-    AtomicReference<HttpClientRequest> request = new AtomicReference<>();
-    long deadline =
-        vertx.setTimer(
-            timeoutMs,
-            id -> {
-              if (result.tryComplete(
-                  fail(
-                      firedAt,
-                      started,
-                      "timed out after " + Durations.formatCompact(target.timeout())))) {
-                HttpClientRequest pending = request.get();
-                if (pending != null) {
-                  pending.reset(0, new TimeoutException("deadline"));
-                }
-              }
-            });
+    String timedOut = "timed out after " + Durations.formatCompact(target.timeout());
     client
         .request(options)
         .compose(
             req -> {
-              request.set(req);
+              long deadline =
+                  vertx.setTimer(
+                      timeoutMs,
+                      id -> {
+                        if (result.tryComplete(fail(firedAt, started, timedOut))) {
+                          req.reset(0, new TimeoutException("deadline"));
+                        }
+                      });
+              result.future().onComplete(done -> vertx.cancelTimer(deadline));
               return body.isEmpty() ? req.send() : req.send(Buffer.buffer(body, "UTF-8"));
             })
         .compose(this::readExcerpt)
         .onComplete(
             done -> {
-              vertx.cancelTimer(deadline);
               if (done.failed()) {
                 result.tryComplete(
                     fail(firedAt, started, describe(done.cause(), target.timeout())));

@@ -7,6 +7,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
@@ -24,7 +25,7 @@ public class HistoryPruner {
   private final ExecutorConfig config;
   private final SchemaReadiness schema;
 
-  HistoryPruner(AgroalDataSource ds, ExecutorConfig config, SchemaReadiness schema) {
+  HistoryPruner(AgroalDataSource ds, ExecutorConfig config, @Readiness SchemaReadiness schema) {
     this.executions = new ExecutionRepository(ds);
     this.config = config;
     this.schema = schema;
