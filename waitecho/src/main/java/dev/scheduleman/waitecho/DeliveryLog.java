@@ -36,12 +36,18 @@ public final class DeliveryLog {
   private final AtomicReference<Instant> last = new AtomicReference<>();
   private volatile ConcurrentHistogram lateness = newHistogram();
 
+  /** Arrivals per 10 ms slot (epoch millis / 10), for the timeline of a benchmark. */
+  private final Map<Long, AtomicInteger> arrivals = new ConcurrentHashMap<>();
+
   private static ConcurrentHistogram newHistogram() {
     return new ConcurrentHistogram(MAX_LATENESS_MICROS, 3);
   }
 
   public void record(Delivery delivery) {
     received.incrementAndGet();
+    arrivals
+        .computeIfAbsent(delivery.arrival().toEpochMilli() / 10, k -> new AtomicInteger())
+        .incrementAndGet();
     first.compareAndSet(null, delivery.arrival());
     last.accumulateAndGet(delivery.arrival(), (a, b) -> a == null || b.isAfter(a) ? b : a);
     if (delivery.webhookId() == null) {
@@ -75,6 +81,7 @@ public final class DeliveryLog {
     signaturesInvalid.set(0);
     first.set(null);
     last.set(null);
+    arrivals.clear();
     lateness = newHistogram();
   }
 
@@ -109,6 +116,34 @@ public final class DeliveryLog {
     stats.put(
         "signatures", Map.of("valid", signaturesValid.get(), "invalid", signaturesInvalid.get()));
     return stats;
+  }
+
+  /**
+   * Arrivals per bucket from the first arrival to the last ({@code GET /echo/timeline}): what a
+   * benchmark plots.
+   */
+  public Map<String, Object> timeline(Duration bucket) {
+    long width = Math.max(1, bucket.toMillis() / 10);
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("bucketMs", width * 10);
+    if (arrivals.isEmpty()) {
+      out.put("start", null);
+      out.put("counts", new long[0]);
+      return out;
+    }
+    long from = arrivals.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
+    long to = arrivals.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
+    long[] counts = new long[(int) Math.min(100_000, (to - from) / width + 1)];
+    arrivals.forEach(
+        (slot, n) -> {
+          int index = (int) ((slot - from) / width);
+          if (index < counts.length) {
+            counts[index] += n.get();
+          }
+        });
+    out.put("start", Instant.ofEpochMilli(from * 10).toString());
+    out.put("counts", counts);
+    return out;
   }
 
   private static double millis(long micros) {

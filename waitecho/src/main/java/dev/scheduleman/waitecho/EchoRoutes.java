@@ -57,6 +57,25 @@ public class EchoRoutes {
     rc.response().putHeader("Content-Type", "application/json").end(write(log.stats()));
   }
 
+  @Route(
+      path = "/echo/timeline",
+      methods = HttpMethod.GET,
+      order = 1,
+      produces = "application/json")
+  void timeline(RoutingContext rc) {
+    Duration bucket = Duration.ofMillis(100);
+    String param = rc.request().getParam("bucket");
+    if (param != null) {
+      try {
+        bucket = Durations.parse(param);
+      } catch (IllegalArgumentException e) {
+        rc.response().setStatusCode(400).end("bucket: " + e.getMessage() + "\n");
+        return;
+      }
+    }
+    rc.response().putHeader("Content-Type", "application/json").end(write(log.timeline(bucket)));
+  }
+
   @Route(path = "/echo/stats", methods = HttpMethod.DELETE, order = 1)
   void reset(RoutingContext rc) {
     log.reset();

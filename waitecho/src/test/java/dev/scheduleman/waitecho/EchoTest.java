@@ -54,6 +54,12 @@ class EchoTest {
         .body("lateness.samples", equalTo(2))
         .body("lateness.p50Ms", greaterThanOrEqualTo(40f))
         .body("lateness.maxMs", lessThan(60_000f));
+    given()
+        .get("/echo/timeline?bucket=1s")
+        .then()
+        .statusCode(200)
+        .body("bucketMs", equalTo(1000))
+        .body("counts.sum()", equalTo(3));
   }
 
   @Test

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Scheduleman.Version.class,
     description = "Scheduleman on this machine: a distributed webhook scheduler on PostgreSQL.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Scheduleman {
 
   public static void main(String[] args) {

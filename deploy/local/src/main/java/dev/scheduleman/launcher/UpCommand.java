@@ -1,11 +1,11 @@
 package dev.scheduleman.launcher;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code ./scheduleman up}: starts the suite and keeps it running until Ctrl-C or SIGTERM. */
@@ -19,26 +19,7 @@ import picocli.CommandLine.Option;
     })
 final class UpCommand implements Callable<Integer> {
 
-  @Option(
-      names = "--executors",
-      defaultValue = "2",
-      description = "Executor processes to run (default: ${DEFAULT-VALUE}).")
-  int executors;
-
-  @Option(names = "--api-port", defaultValue = "8080", description = "crud-api's port.")
-  int apiPort;
-
-  @Option(
-      names = "--executor-port",
-      defaultValue = "8081",
-      description = "The first executor's port; the others follow.")
-  int executorPort;
-
-  @Option(names = "--waitecho-port", defaultValue = "8090", description = "waitecho's port.")
-  int waitechoPort;
-
-  @Option(names = "--db-port", defaultValue = "15432", description = "PostgreSQL's port.")
-  int databasePort;
+  @Mixin SuiteOptions suite = new SuiteOptions();
 
   @Option(
       names = "--state-dir",
@@ -50,21 +31,10 @@ final class UpCommand implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     Distribution distribution = Distribution.locate();
     Path state = distribution.home().resolve(stateDir).normalize();
-    SuiteConfig config =
-        new SuiteConfig(
-            distribution,
-            state,
-            databasePort,
-            apiPort,
-            executorPort,
-            executors,
-            waitechoPort,
-            Map.of(),
-            Map.of(),
-            List.of());
+    SuiteConfig config = suite.toConfig(distribution, state, Map.of());
     Console.info("Starting Scheduleman (state in %s) …", shown(distribution.home(), state));
     long started = System.nanoTime();
-    Suite suite = Suite.start(config);
+    Suite running = Suite.start(config);
 
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -72,7 +42,7 @@ final class UpCommand implements Callable<Integer> {
             new Thread(
                 () -> {
                   Console.info("%nStopping Scheduleman …");
-                  suite.close();
+                  running.close();
                   Console.info(
                       "Stopped cleanly. Data is kept in %s.",
                       distribution.home().relativize(state));
@@ -80,7 +50,7 @@ final class UpCommand implements Callable<Integer> {
                 },
                 "scheduleman-stop"));
 
-    printSummary(suite, distribution.home(), (System.nanoTime() - started) / 1e9);
+    printSummary(running, distribution.home(), (System.nanoTime() - started) / 1e9);
     stopped.await();
     return 0;
   }

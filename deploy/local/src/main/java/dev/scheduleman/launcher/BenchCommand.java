@@ -1,0 +1,310 @@
+package dev.scheduleman.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scheduleman.sdk.time.Durations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./scheduleman bench}: starts the suite on a fresh database of its own, creates schedules
+ * through the API that fire at waitecho, waits until waitecho has received them all, and reports
+ * throughput, lateness, duplicates and missing deliveries, with an HTML plot of arrivals.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Measures Scheduleman on this machine: N one-off schedules, due at once or spread over a"
+          + " time, delivered to waitecho by the executors.",
+      "Runs on its own database (in .scheduleman/bench, wiped each run) with the ports of 'up'."
+    })
+final class BenchCommand implements Callable<Integer> {
+
+  private static final int BATCH = 1000;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Mixin SuiteOptions suite = new SuiteOptions();
+
+  @Option(
+      names = "--schedules",
+      defaultValue = "10000",
+      description = "Schedules to create (default: ${DEFAULT-VALUE}).")
+  int schedules;
+
+  @Option(
+      names = "--spread",
+      defaultValue = "0s",
+      description =
+          "Time over which fire times are spread evenly; 0s: all due at the same instant"
+              + " (default: ${DEFAULT-VALUE}).")
+  String spread;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "2000",
+      description =
+          "Schedules fired (at up to 500/s) before measuring, so that the JVMs are warm and the"
+              + " connections open; 0 measures from cold (default: ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "5m",
+      description = "How long to wait for the last delivery after the last fire time.")
+  String timeout;
+
+  @Option(
+      names = "--state-dir",
+      defaultValue = ".scheduleman/bench",
+      description = "Where the benchmark's database and logs live (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @Override
+  public Integer call() throws Exception {
+    if (schedules < 1 || schedules > 1_000_000) {
+      throw new LauncherException("--schedules must be 1 to 1000000, not " + schedules);
+    }
+    Duration spreadOver = duration("--spread", spread, true);
+    Duration wait = duration("--timeout", timeout, false);
+    Distribution distribution = Distribution.locate();
+    Path state = distribution.home().resolve(stateDir).normalize();
+    deleteDatabase(state);
+    Console.info(
+        "Benchmark: %d schedules, %d executor%s, %s (state in %s) …",
+        schedules,
+        suite.executors,
+        suite.executors == 1 ? "" : "s",
+        spreadOver.isZero()
+            ? "all due at once"
+            : "spread over " + Durations.formatCompact(spreadOver),
+        distribution.home().relativize(state));
+    try (Suite running = Suite.start(suite.toConfig(distribution, state, Map.of()))) {
+      return run(running, state, spreadOver, wait);
+    }
+  }
+
+  private int run(Suite running, Path state, Duration spreadOver, Duration wait) throws Exception {
+    String api = running.apiUrl() + "/api/v1";
+    String echo = running.waitechoUrl() + "/echo";
+    String key = running.adminKey();
+    String secret = call("GET", api + "/signing-secret", key, null).path("secret").asText();
+    send("PUT", echo + "/signing-secret", null, secret);
+    send("DELETE", echo + "/stats", null, null);
+
+    if (warmup > 0) {
+      Duration warmupSpread = Duration.ofMillis(warmup * 2L);
+      Console.info(
+          "  warming up: %d schedules over %s …", warmup, Durations.formatCompact(warmupSpread));
+      Instant warmupFirst = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+      for (int offset = 0; offset < warmup; offset += BATCH) {
+        call(
+            "POST",
+            api + "/schedules/batch",
+            key,
+            batch(offset, warmup, warmupFirst, warmupSpread, echo + "/warmup"));
+      }
+      awaitDeliveries(
+          echo, warmup, warmupFirst.plus(warmupSpread).plus(Duration.ofMinutes(1)), false);
+      send("DELETE", echo + "/stats", null, null);
+    }
+
+    // Fire times start once every schedule can be created (a few thousand a second here).
+    Duration lead = Duration.ofSeconds(5 + schedules / 4000);
+    Instant first = Instant.now().plus(lead).truncatedTo(ChronoUnit.SECONDS);
+    long started = System.nanoTime();
+    for (int offset = 0; offset < schedules; offset += BATCH) {
+      call(
+          "POST",
+          api + "/schedules/batch",
+          key,
+          batch(offset, schedules, first, spreadOver, echo + "/bench"));
+    }
+    double createSeconds = (System.nanoTime() - started) / 1e9;
+    Console.info(
+        "  created %d schedules in %.1f s (%.0f/s); first due %s",
+        schedules, createSeconds, schedules / createSeconds, first);
+    if (Instant.now().isAfter(first)) {
+      Console.info("  note: creating took longer than the lead; the first fires were late by it");
+    }
+
+    Instant deadline = first.plus(spreadOver).plus(wait);
+    JsonNode stats = awaitDeliveries(echo, schedules, deadline, true);
+    JsonNode timeline = call("GET", echo + "/timeline?bucket=100ms", null, null);
+    Path report = writeReport(state, stats, timeline, spreadOver);
+    printResult(stats, spreadOver, report);
+    return stats.path("uniqueIds").asLong() == schedules ? 0 : 1;
+  }
+
+  private static ObjectNode batch(
+      int offset, int total, Instant first, Duration spreadOver, String url) {
+    ObjectNode request = JSON.createObjectNode();
+    ArrayNode items = request.putArray("items");
+    int end = Math.min(total, offset + BATCH);
+    for (int i = offset; i < end; i++) {
+      long nanos = total == 1 ? 0 : spreadOver.toNanos() / total * i;
+      Instant at = first.plusNanos(nanos).truncatedTo(ChronoUnit.MILLIS);
+      ObjectNode item = items.addObject();
+      item.putObject("schedule").put("at", at.toString());
+      item.putObject("target").put("url", url).put("body", "{\"n\":" + i + "}");
+      item.putObject("retry")
+          .put("maxAttempts", 5)
+          .put("minBackoff", "1s")
+          .put("maxBackoff", "10s");
+    }
+    return request;
+  }
+
+  private JsonNode awaitDeliveries(String echo, int expected, Instant deadline, boolean progress)
+      throws Exception {
+    JsonNode stats = call("GET", echo + "/stats", null, null);
+    long lastPrinted = -1;
+    while (stats.path("uniqueIds").asLong() < expected && Instant.now().isBefore(deadline)) {
+      long unique = stats.path("uniqueIds").asLong();
+      if (progress && unique != lastPrinted && unique > 0) {
+        Console.info("  delivered %d of %d …", unique, expected);
+        lastPrinted = unique;
+      }
+      Thread.sleep(1000);
+      stats = call("GET", echo + "/stats", null, null);
+    }
+    // Retries and duplicates may still be arriving; give them a moment to be counted.
+    Thread.sleep(1000);
+    return call("GET", echo + "/stats", null, null);
+  }
+
+  private void printResult(JsonNode stats, Duration spreadOver, Path report) {
+    long unique = stats.path("uniqueIds").asLong();
+    JsonNode late = stats.path("lateness");
+    Instant from = Instant.parse(stats.path("firstArrival").asText());
+    Instant to = Instant.parse(stats.path("lastArrival").asText());
+    double seconds = Math.max(0.001, Duration.between(from, to).toNanos() / 1e9);
+    Console.info("");
+    Console.info("  delivered     %d of %d (missing %d)", unique, schedules, schedules - unique);
+    Console.info("  duplicates    %d", stats.path("duplicates").asLong());
+    Console.info(
+        "  throughput    %.0f deliveries/s (first to last arrival: %.2f s)",
+        unique / seconds, seconds);
+    Console.info(
+        "  lateness      p50 %s ms, p90 %s ms, p99 %s ms, max %s ms (%d first attempts)",
+        late.path("p50Ms").asText("-"),
+        late.path("p90Ms").asText("-"),
+        late.path("p99Ms").asText("-"),
+        late.path("maxMs").asText("-"),
+        late.path("samples").asLong());
+    Console.info(
+        "  signatures    %d valid, %d invalid",
+        stats.path("signatures").path("valid").asLong(),
+        stats.path("signatures").path("invalid").asLong());
+    if (!spreadOver.isZero()) {
+      Console.info("  offered rate  %.0f triggers/s", schedules / (spreadOver.toNanos() / 1e9));
+    }
+    Console.info("  plot          %s", report);
+  }
+
+  private Path writeReport(Path state, JsonNode stats, JsonNode timeline, Duration spreadOver)
+      throws IOException {
+    String name =
+        "bench-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now())
+            + ".html";
+    Path report = state.resolve(name);
+    Files.writeString(
+        report, BenchReport.html(schedules, suite.executors, spreadOver, stats, timeline));
+    return report;
+  }
+
+  private JsonNode call(String method, String url, String key, Object body) throws IOException {
+    String text = send(method, url, key, body == null ? null : JSON.writeValueAsString(body));
+    return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+  }
+
+  private String send(String method, String url, String key, String body) throws IOException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Authorization", "Bearer " + key);
+    }
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new LauncherException(
+            method + " " + url + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return response.body();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new LauncherException("interrupted");
+    }
+  }
+
+  private static Duration duration(String option, String text, boolean zeroAllowed) {
+    try {
+      Duration value =
+          text.equals("0") || text.equals("0s") ? Duration.ZERO : Durations.parse(text);
+      if (value.isNegative() || (!zeroAllowed && value.isZero())) {
+        throw new IllegalArgumentException("must be positive");
+      }
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new LauncherException(option + " '" + text + "': " + e.getMessage());
+    }
+  }
+
+  /** A fresh database for every run, so earlier runs do not weigh on this one. */
+  private static void deleteDatabase(Path state) {
+    Path data = state.resolve("postgres");
+    if (!Files.exists(data)) {
+      return;
+    }
+    LocalPostgres.stopLeftoverServer(data);
+    try (Stream<Path> files = Files.walk(data)) {
+      files.sorted(Comparator.reverseOrder()).forEach(BenchCommand::delete);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void delete(Path path) {
+    try {
+      Files.delete(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
