@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -75,6 +76,26 @@ final class BenchCommand implements Callable<Integer> {
   String timeout;
 
   @Option(
+      names = "--executor-env",
+      description =
+          "Environment for the executors, to try a setting: --executor-env"
+              + " SCHEDULEMAN_EXECUTOR_MAX_IN_FLIGHT=2000 (repeatable).")
+  Map<String, String> executorEnv = new java.util.LinkedHashMap<>();
+
+  @Option(
+      names = "--no-signature-check",
+      description =
+          "Do not have waitecho verify every signature (it then costs the receiver less).")
+  boolean noSignatureCheck;
+
+  @Option(
+      names = "--profile",
+      description =
+          "Record a Java Flight Recording of every service (profile settings) into the state"
+              + " folder, to find where the time goes.")
+  boolean profile;
+
+  @Option(
       names = "--state-dir",
       defaultValue = ".scheduleman/bench",
       description = "Where the benchmark's database and logs live (default: ${DEFAULT-VALUE}).")
@@ -102,7 +123,14 @@ final class BenchCommand implements Callable<Integer> {
             ? "all due at once"
             : "spread over " + Durations.formatCompact(spreadOver),
         distribution.home().relativize(state));
-    try (Suite running = Suite.start(suite.toConfig(distribution, state, Map.of()))) {
+    List<String> jvmOptions =
+        profile
+            ? List.of(
+                "-XX:StartFlightRecording=settings=profile,filename="
+                    + state.resolve("profile-{service}.jfr"))
+            : List.of();
+    try (Suite running =
+        Suite.start(suite.toConfig(distribution, state, executorEnv, jvmOptions))) {
       return run(running, state, spreadOver, wait);
     }
   }
@@ -112,7 +140,9 @@ final class BenchCommand implements Callable<Integer> {
     String echo = running.waitechoUrl() + "/echo";
     String key = running.adminKey();
     String secret = call("GET", api + "/signing-secret", key, null).path("secret").asText();
-    send("PUT", echo + "/signing-secret", null, secret);
+    if (!noSignatureCheck) {
+      send("PUT", echo + "/signing-secret", null, secret);
+    }
     send("DELETE", echo + "/stats", null, null);
 
     if (warmup > 0) {

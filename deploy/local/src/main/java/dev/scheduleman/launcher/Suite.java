@@ -118,7 +118,7 @@ public final class Suite implements AutoCloseable {
         config.distribution().serviceJar(module),
         port,
         environment,
-        config.jvmOptions(),
+        config.jvmOptions().stream().map(o -> o.replace("{service}", name)).toList(),
         workspace.log(name),
         workspace.pidFile(name));
   }

@@ -11,7 +11,7 @@ import java.util.Map;
  * @param firstExecutorPort executor i (0-based) listens on {@code firstExecutorPort + i}
  * @param serviceEnvironment extra environment for every service (e.g. tuning for a test)
  * @param executorEnvironment extra environment for the executors only
- * @param jvmOptions JVM options for every service
+ * @param jvmOptions JVM options for every service; {@code {service}} stands for its name
  */
 public record SuiteConfig(
     Distribution distribution,

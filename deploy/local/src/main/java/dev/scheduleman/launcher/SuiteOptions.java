@@ -31,6 +31,14 @@ final class SuiteOptions {
 
   SuiteConfig toConfig(
       Distribution distribution, Path state, Map<String, String> executorEnvironment) {
+    return toConfig(distribution, state, executorEnvironment, List.of());
+  }
+
+  SuiteConfig toConfig(
+      Distribution distribution,
+      Path state,
+      Map<String, String> executorEnvironment,
+      List<String> jvmOptions) {
     return new SuiteConfig(
         distribution,
         state,
@@ -41,6 +49,6 @@ final class SuiteOptions {
         waitechoPort,
         Map.of(),
         executorEnvironment,
-        List.of());
+        jvmOptions);
   }
 }
