@@ -8,6 +8,7 @@ import dev.scheduleman.launcher.Suite;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +73,65 @@ class EndToEndIT {
     assertThat(stats.path("signatures").path("invalid").asLong()).isZero();
     assertThat(stats.path("signatures").path("valid").asLong()).isGreaterThanOrEqualTo(3);
     Http.call("POST", api + "/schedules/" + id + "/pause", key, null);
+  }
+
+  @Test
+  void scheduleOfEveryKindFiresAtWaitechoSignedWithTheDocumentedHeaders() {
+    Http.call("DELETE", echo + "/stats", null, null);
+    String at = java.time.Instant.now().plusSeconds(2).toString();
+    String cron =
+        create(
+            spec(
+                "e2e-cron",
+                "{\"cron\": \"*/2 * * * * *\", \"timezone\": \"Europe/Berlin\"}",
+                "/kinds/cron"));
+    String once = create(spec("e2e-at", "{\"at\": \"" + at + "\"}", "/kinds/at"));
+    String delayed = create(spec("e2e-delay", "{\"delay\": \"2s\"}", "/kinds/delay"));
+    String interval = create(spec("e2e-interval", "{\"every\": \"2s\"}", "/kinds/every"));
+
+    await()
+        .atMost(WAIT)
+        .until(() -> state(once).equals("COMPLETED") && state(delayed).equals("COMPLETED"));
+    await()
+        .atMost(WAIT)
+        .until(() -> executions(cron).size() >= 2 && executions(interval).size() >= 2);
+
+    JsonNode recent = Http.call("GET", echo + "/recent?limit=100", null, null).json();
+    Set<String> paths = new HashSet<>();
+    for (JsonNode request : recent) {
+      String path = request.path("path").asText();
+      if (!path.startsWith("/echo/kinds/")) {
+        continue;
+      }
+      paths.add(path);
+      JsonNode h = request.path("headers");
+      assertThat(h.path("webhook-id").asText()).hasSize(36);
+      assertThat(h.path("webhook-timestamp").asText()).matches("\\d{10}");
+      assertThat(h.path("webhook-signature").asText()).startsWith("v1,");
+      assertThat(h.path("Scheduleman-Schedule-Id").asText()).isIn(cron, once, delayed, interval);
+      assertThat(java.time.Instant.parse(h.path("Scheduleman-Scheduled-For").asText())).isNotNull();
+      assertThat(h.path("Scheduleman-Attempt").asText()).isEqualTo("1");
+      assertThat(h.path("User-Agent").asText()).startsWith("Scheduleman/");
+      assertThat(h.path("Content-Type").asText()).isEqualTo("application/json");
+      assertThat(request.path("body").asText()).isEqualTo("{\"kind\":\"e2e\"}");
+    }
+    assertThat(paths)
+        .contains("/echo/kinds/cron", "/echo/kinds/at", "/echo/kinds/delay", "/echo/kinds/every");
+    JsonNode stats = Http.call("GET", echo + "/stats", null, null).json();
+    assertThat(stats.path("signatures").path("invalid").asLong()).isZero();
+    // On time: fired at its moment, not a poll interval or a lease later (a loose bound; the
+    // benchmark measures lateness).
+    assertThat(stats.path("lateness").path("maxMs").asDouble()).isLessThan(2_000);
+    for (String id : List.of(cron, interval)) {
+      Http.call("POST", api + "/schedules/" + id + "/pause", key, null);
+    }
+  }
+
+  private static String spec(String name, String schedule, String path) {
+    return """
+        {"name": "%s", "schedule": %s, "target": {"url": "%s%s", "body": "{\\"kind\\":\\"e2e\\"}"}}
+        """
+        .formatted(name, schedule, echo, path);
   }
 
   @Test

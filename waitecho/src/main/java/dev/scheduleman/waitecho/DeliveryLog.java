@@ -27,6 +27,12 @@ public final class DeliveryLog {
       Integer attempt,
       Instant arrival) {}
 
+  /** A recent request as shown by {@code GET /echo/recent}: what a receiver would see. */
+  public record Received(
+      String method, String path, Map<String, String> headers, String body, Instant arrival) {}
+
+  private static final int RECENT = 100;
+  private final java.util.ArrayDeque<Received> recentRequests = new java.util.ArrayDeque<>(RECENT);
   private final Map<String, AtomicInteger> ids = new ConcurrentHashMap<>();
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong withoutId = new AtomicLong();
@@ -63,6 +69,25 @@ public final class DeliveryLog {
     }
   }
 
+  /** Keeps the last hundred requests, headers and body included, for people and tests to see. */
+  public void keep(Received received) {
+    synchronized (recentRequests) {
+      if (recentRequests.size() == RECENT) {
+        recentRequests.removeFirst();
+      }
+      recentRequests.addLast(received);
+    }
+  }
+
+  /** The most recent requests, newest first. */
+  public java.util.List<Received> recent(int limit) {
+    synchronized (recentRequests) {
+      java.util.List<Received> out = new java.util.ArrayList<>(recentRequests);
+      java.util.Collections.reverse(out);
+      return out.subList(0, Math.min(limit, out.size()));
+    }
+  }
+
   public void signature(boolean valid) {
     (valid ? signaturesValid : signaturesInvalid).incrementAndGet();
   }
@@ -82,6 +107,9 @@ public final class DeliveryLog {
     first.set(null);
     last.set(null);
     arrivals.clear();
+    synchronized (recentRequests) {
+      recentRequests.clear();
+    }
     lateness = newHistogram();
   }
 

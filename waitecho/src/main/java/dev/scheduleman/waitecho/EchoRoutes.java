@@ -36,15 +36,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class EchoRoutes {
 
   private final DeliveryLog log = new DeliveryLog();
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json;
   private final Vertx vertx;
   private final Clock clock = Clock.systemUTC();
   private final AtomicReference<WebhookVerifier> verifier = new AtomicReference<>();
 
   EchoRoutes(
       Vertx vertx,
+      ObjectMapper json,
       @ConfigProperty(name = "scheduleman.waitecho.signing-secret") Optional<String> secret) {
     this.vertx = vertx;
+    this.json = json;
     secret.filter(s -> !s.isBlank()).ifPresent(s -> verifier.set(new WebhookVerifier(s)));
   }
 
@@ -74,6 +76,19 @@ public class EchoRoutes {
       }
     }
     rc.response().putHeader("Content-Type", "application/json").end(write(log.timeline(bucket)));
+  }
+
+  @Route(path = "/echo/recent", methods = HttpMethod.GET, order = 1, produces = "application/json")
+  void recent(RoutingContext rc) {
+    int limit = 20;
+    try {
+      String param = rc.request().getParam("limit");
+      limit = param == null ? 20 : Math.max(1, Math.min(100, Integer.parseInt(param)));
+    } catch (NumberFormatException e) {
+      rc.response().setStatusCode(400).end("limit: 1 to 100\n");
+      return;
+    }
+    rc.response().putHeader("Content-Type", "application/json").end(write(log.recent(limit)));
   }
 
   @Route(path = "/echo/stats", methods = HttpMethod.DELETE, order = 1)
@@ -110,6 +125,11 @@ public class EchoRoutes {
             instant(request.getHeader(WebhookHeaders.SCHEDULED_FOR)),
             integer(request.getHeader(WebhookHeaders.ATTEMPT)),
             arrival));
+    Map<String, String> shown = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    request.headers().forEach(h -> shown.put(h.getKey(), h.getValue()));
+    String text = rc.body() == null || rc.body().buffer() == null ? "" : rc.body().asString();
+    log.keep(
+        new DeliveryLog.Received(request.method().name(), request.path(), shown, text, arrival));
     WebhookVerifier check = verifier.get();
     if (check != null) {
       Map<String, List<String>> headers = new HashMap<>();
@@ -117,8 +137,7 @@ public class EchoRoutes {
           .headers()
           .forEach(
               h -> headers.computeIfAbsent(h.getKey(), k -> new ArrayList<>()).add(h.getValue()));
-      String body = rc.body() == null || rc.body().buffer() == null ? "" : rc.body().asString();
-      Optional<String> problem = check.verify(headers, body);
+      Optional<String> problem = check.verify(headers, text);
       log.signature(problem.isEmpty());
       if (problem.isPresent()) {
         rc.response().setStatusCode(401).end("signature: " + problem.get() + "\n");

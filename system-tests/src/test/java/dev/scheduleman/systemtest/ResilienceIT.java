@@ -1,0 +1,249 @@
+package dev.scheduleman.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduleman.launcher.ServiceProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The promises under real failures: three executor processes, crud-api, waitecho and PostgreSQL,
+ * with processes killed, stopped and restarted while triggers are due. Every trigger must reach
+ * waitecho under its own webhook-id; duplicates may only come from deliveries in flight at a kill.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ResilienceIT {
+
+  /** Small leases, so that a killed executor's triggers are taken over within seconds. */
+  private static final Map<String, String> EXECUTORS =
+      Map.of(
+          "SCHEDULEMAN_EXECUTOR_LEASE_MARGIN", "2s",
+          "SCHEDULEMAN_EXECUTOR_MAX_IN_FLIGHT", "500",
+          "SCHEDULEMAN_EXECUTOR_POLL_INTERVAL", "200ms");
+
+  private static final int MAX_IN_FLIGHT = 500;
+  private static final Duration WAIT = Duration.ofSeconds(120);
+
+  @TempDir static Path stateDir;
+  private static Scenario scenario;
+
+  @BeforeAll
+  static void start() {
+    scenario = Scenario.start(stateDir, 3, EXECUTORS);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (scenario != null) {
+      scenario.close();
+    }
+  }
+
+  @BeforeEach
+  void resetWaitecho() {
+    for (ServiceProcess executor : scenario.suite.executors()) {
+      assertThat(executor.isReady()).as(executor.name() + " ready before the scenario").isTrue();
+    }
+    scenario.resetEcho();
+  }
+
+  private static Instant soon(int count) {
+    return Instant.now().plusSeconds(3 + count / 3000);
+  }
+
+  @Test
+  @Order(1)
+  void threeExecutorsUnderNormalRunningDeliverEveryTriggerOnce() {
+    int count = Scenario.scaled(3_000, 20_000);
+    scenario.createOneOffs(count, soon(count), Duration.ofSeconds(3), "/normal");
+
+    JsonNode stats = scenario.awaitDelivered(count, WAIT);
+
+    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+    assertThat(stats.path("duplicates").asLong()).isZero();
+    scenario.assertSignaturesValid();
+  }
+
+  @Test
+  @Order(2)
+  void executorKilledTwiceMidBurstLosesNothingAndDuplicatesKeepTheirWebhookId() {
+    int count = Scenario.scaled(4_000, 20_000);
+    ServiceProcess victim = scenario.suite.executors().get(0);
+    scenario.createOneOffs(count, soon(count), Duration.ofSeconds(4), "/crash");
+
+    scenario.awaitReceivedAtLeast(count / 5, WAIT);
+    victim.kill();
+    victim.start();
+    victim.awaitReady(Duration.ofSeconds(60));
+    scenario.awaitReceivedAtLeast(count / 2, WAIT);
+    victim.kill();
+    victim.start();
+    victim.awaitReady(Duration.ofSeconds(60));
+
+    JsonNode stats = scenario.awaitDelivered(count, WAIT);
+    // No trigger was re-fired under a new id: exactly `count` distinct webhook-ids arrived.
+    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+    // A duplicate can only be a delivery in flight at one of the two kills.
+    assertThat(stats.path("duplicates").asLong()).isLessThanOrEqualTo(2L * MAX_IN_FLIGHT);
+    await().atMost(WAIT).until(() -> scenario.schedulesIn("ACTIVE") == 0);
+    scenario.assertSignaturesValid();
+  }
+
+  @Test
+  @Order(3)
+  void executorStoppedGracefullyMidBurstLosesNothingAndDuplicatesNothing() {
+    int count = Scenario.scaled(3_000, 20_000);
+    ServiceProcess stopped = scenario.suite.executors().get(1);
+    scenario.createOneOffs(count, soon(count), Duration.ofSeconds(4), "/sigterm");
+
+    scenario.awaitReceivedAtLeast(count / 3, WAIT);
+    stopped.stop(Duration.ofSeconds(30));
+    assertThat(stopped.exitCode()).as("exit after SIGTERM").isPresent();
+
+    JsonNode stats = scenario.awaitDelivered(count, WAIT);
+    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+    assertThat(stats.path("duplicates").asLong()).isZero();
+    stopped.start();
+    stopped.awaitReady(Duration.ofSeconds(60));
+  }
+
+  @Test
+  @Order(4)
+  void crudApiRestartDoesNotDisturbDeliveries() {
+    int count = Scenario.scaled(2_000, 10_000);
+    ServiceProcess api = scenario.suite.api();
+    scenario.createOneOffs(count, soon(count), Duration.ofSeconds(6), "/api-restart");
+
+    scenario.awaitReceivedAtLeast(count / 4, WAIT);
+    api.stop(Duration.ofSeconds(30));
+    long duringRestart = scenario.received();
+    api.start();
+    api.awaitReady(Duration.ofSeconds(60));
+
+    JsonNode stats = scenario.awaitDelivered(count, WAIT);
+    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+    assertThat(stats.path("duplicates").asLong()).isZero();
+    assertThat(duringRestart).isLessThan(count);
+  }
+
+  @Test
+  @Order(5)
+  void databaseRestartIsSurvivedWithoutRestartingAnyService() {
+    int count = Scenario.scaled(2_000, 10_000);
+    scenario.createOneOffs(count, soon(count), Duration.ofSeconds(15), "/db-restart");
+    scenario.awaitReceivedAtLeast(count / 10, WAIT);
+
+    scenario.suite.postgres().stop();
+    await().atMost(Duration.ofSeconds(30)).until(() -> !scenario.suite.api().isReady());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> scenario.suite.executors().stream().noneMatch(ServiceProcess::isReady));
+    // Keep the database away for a while (a bounded wait, not a sleep).
+    await().pollDelay(Duration.ofSeconds(10)).atMost(Duration.ofSeconds(11)).until(() -> true);
+    scenario.suite.postgres().start();
+
+    await().atMost(Duration.ofSeconds(60)).until(() -> scenario.suite.api().isReady());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> scenario.suite.executors().stream().allMatch(ServiceProcess::isReady));
+    JsonNode stats = scenario.awaitDelivered(count, WAIT);
+    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+    // Completions in flight when the database went away may be retried once it is back.
+    assertThat(stats.path("duplicates").asLong()).isLessThanOrEqualTo(3L * MAX_IN_FLIGHT);
+    for (ServiceProcess executor : scenario.suite.executors()) {
+      assertThat(executor.isAlive()).as(executor.name() + " never restarted").isTrue();
+    }
+  }
+
+  /**
+   * Users edit, pause and delete schedules while executors fire them every second: a deleted
+   * schedule never comes back, a paused one stays paused, and an update is never overwritten by the
+   * completion of a trigger that was in flight.
+   */
+  @Test
+  @Order(6)
+  void editsPausesAndDeletesUnderLoadAreNeverUndoneByCompletions() {
+    int each = Scenario.scaled(20, 100);
+    List<String> deleted = new ArrayList<>();
+    List<String> paused = new ArrayList<>();
+    List<String> updated = new ArrayList<>();
+    for (int i = 0; i < 3 * each; i++) {
+      String id = createRecurring("edit-" + i);
+      (i % 3 == 0 ? deleted : i % 3 == 1 ? paused : updated).add(id);
+    }
+    await().atMost(WAIT).until(() -> scenario.received() >= 6L * each);
+
+    for (int i = 0; i < each; i++) {
+      assertThat(call("DELETE", "/schedules/" + deleted.get(i), null).status()).isEqualTo(204);
+      assertThat(call("POST", "/schedules/" + paused.get(i) + "/pause", null).status())
+          .isEqualTo(200);
+      Http.Answer patched =
+          call(
+              "PATCH",
+              "/schedules/" + updated.get(i),
+              "{\"description\": \"edited under load\", \"target\": {\"url\": \""
+                  + scenario.echo
+                  + "/edited\"}}");
+      assertThat(patched.status()).isEqualTo(200);
+    }
+    // Let several more rounds fire (and any completion that was in flight land).
+    long before = scenario.received();
+    await().atMost(WAIT).until(() -> scenario.received() >= before + 4L * each);
+
+    for (String id : deleted) {
+      assertThat(call("GET", "/schedules/" + id, null).status()).isEqualTo(404);
+    }
+    for (String id : paused) {
+      JsonNode schedule = call("GET", "/schedules/" + id, null).json();
+      assertThat(schedule.path("state").asText()).isEqualTo("PAUSED");
+      assertThat(schedule.path("nextFireAt").isMissingNode()).isTrue();
+    }
+    for (String id : updated) {
+      JsonNode schedule = call("GET", "/schedules/" + id, null).json();
+      assertThat(schedule.path("description").asText()).isEqualTo("edited under load");
+      assertThat(schedule.path("target").path("url").asText()).endsWith("/echo/edited");
+      assertThat(schedule.path("version").asLong()).isEqualTo(2);
+      assertThat(schedule.path("state").asText()).isEqualTo("ACTIVE");
+    }
+    JsonNode list = call("GET", "/schedules?name=edit-&limit=500", null).json().path("items");
+    assertThat(list.size()).isEqualTo(2 * each);
+    for (String id : paused) {
+      call("DELETE", "/schedules/" + id, null);
+    }
+    for (String id : updated) {
+      call("DELETE", "/schedules/" + id, null);
+    }
+  }
+
+  private static String createRecurring(String name) {
+    Http.Answer created =
+        call(
+            "POST",
+            "/schedules",
+            "{\"name\": \""
+                + name
+                + "\", \"schedule\": {\"every\": \"1s\"}, \"target\": {\"url\": \""
+                + scenario.echo
+                + "/recurring\"}}");
+    assertThat(created.status()).as(created.text()).isEqualTo(201);
+    return created.json().path("id").asText();
+  }
+
+  private static Http.Answer call(String method, String path, String body) {
+    return Http.call(method, scenario.api + path, scenario.key, body);
+  }
+}
