@@ -43,7 +43,13 @@ public final class DeliveryLog {
   private volatile ConcurrentHistogram lateness = newHistogram();
 
   /** Arrivals per 10 ms slot (epoch millis / 10), for the timeline of a benchmark. */
-  private final Map<Long, AtomicInteger> arrivals = new ConcurrentHashMap<>();
+  private final Map<Long, Slot> arrivals = new ConcurrentHashMap<>();
+
+  /** Arrivals in one 10 ms slot, and the worst lateness among their first attempts. */
+  private static final class Slot {
+    final AtomicInteger count = new AtomicInteger();
+    final AtomicLong maxLatenessMicros = new AtomicLong(-1);
+  }
 
   private static ConcurrentHistogram newHistogram() {
     return new ConcurrentHistogram(MAX_LATENESS_MICROS, 3);
@@ -51,9 +57,8 @@ public final class DeliveryLog {
 
   public void record(Delivery delivery) {
     received.incrementAndGet();
-    arrivals
-        .computeIfAbsent(delivery.arrival().toEpochMilli() / 10, k -> new AtomicInteger())
-        .incrementAndGet();
+    Slot slot = arrivals.computeIfAbsent(delivery.arrival().toEpochMilli() / 10, k -> new Slot());
+    slot.count.incrementAndGet();
     first.compareAndSet(null, delivery.arrival());
     last.accumulateAndGet(delivery.arrival(), (a, b) -> a == null || b.isAfter(a) ? b : a);
     if (delivery.webhookId() == null) {
@@ -65,7 +70,9 @@ public final class DeliveryLog {
     boolean firstAttempt = delivery.attempt() == null || delivery.attempt() == 1;
     if (seen == 1 && firstAttempt && delivery.scheduledFor() != null) {
       long micros = Duration.between(delivery.scheduledFor(), delivery.arrival()).toNanos() / 1000;
-      lateness.recordValue(Math.max(0, Math.min(micros, MAX_LATENESS_MICROS)));
+      long late = Math.max(0, Math.min(micros, MAX_LATENESS_MICROS));
+      lateness.recordValue(late);
+      slot.maxLatenessMicros.accumulateAndGet(late, Math::max);
     }
   }
 
@@ -161,16 +168,25 @@ public final class DeliveryLog {
     }
     long from = arrivals.keySet().stream().mapToLong(Long::longValue).min().orElseThrow();
     long to = arrivals.keySet().stream().mapToLong(Long::longValue).max().orElseThrow();
-    long[] counts = new long[(int) Math.min(100_000, (to - from) / width + 1)];
+    int buckets = (int) Math.min(100_000, (to - from) / width + 1);
+    long[] counts = new long[buckets];
+    double[] maxLatenessMs = new double[buckets];
+    java.util.Arrays.fill(maxLatenessMs, -1);
     arrivals.forEach(
-        (slot, n) -> {
-          int index = (int) ((slot - from) / width);
-          if (index < counts.length) {
-            counts[index] += n.get();
+        (key, slot) -> {
+          int index = (int) ((key - from) / width);
+          if (index < buckets) {
+            counts[index] += slot.count.get();
+            long late = slot.maxLatenessMicros.get();
+            if (late >= 0) {
+              maxLatenessMs[index] = Math.max(maxLatenessMs[index], millis(late));
+            }
           }
         });
     out.put("start", Instant.ofEpochMilli(from * 10).toString());
     out.put("counts", counts);
+    // -1 where no first attempt arrived in the bucket
+    out.put("maxLatenessMs", maxLatenessMs);
     return out;
   }
 

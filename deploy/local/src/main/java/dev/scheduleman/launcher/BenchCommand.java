@@ -62,6 +62,14 @@ final class BenchCommand implements Callable<Integer> {
   String spread;
 
   @Option(
+      names = "--stored",
+      defaultValue = "0",
+      description =
+          "Schedules to store beforehand, all due in a month, to show that an idle claim does not"
+              + " depend on how many are stored: prints the claim's plan and timing.")
+  int stored;
+
+  @Option(
       names = "--warmup",
       defaultValue = "2000",
       description =
@@ -106,8 +114,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (schedules < 1 || schedules > 1_000_000) {
-      throw new LauncherException("--schedules must be 1 to 1000000, not " + schedules);
+    if (schedules < 0 || schedules > 1_000_000) {
+      throw new LauncherException("--schedules must be 0 to 1000000, not " + schedules);
+    }
+    if (stored < 0 || stored > 10_000_000) {
+      throw new LauncherException("--stored must be 0 to 10000000, not " + stored);
     }
     Duration spreadOver = duration("--spread", spread, true);
     Duration wait = duration("--timeout", timeout, false);
@@ -139,6 +150,12 @@ final class BenchCommand implements Callable<Integer> {
     String api = running.apiUrl() + "/api/v1";
     String echo = running.waitechoUrl() + "/echo";
     String key = running.adminKey();
+    if (stored > 0) {
+      IdleClaim.measure(running.postgres(), stored);
+    }
+    if (schedules == 0) {
+      return 0;
+    }
     String secret = call("GET", api + "/signing-secret", key, null).path("secret").asText();
     if (!noSignatureCheck) {
       send("PUT", echo + "/signing-secret", null, secret);

@@ -63,7 +63,7 @@ final class BenchReport {
             WIDTH + 50,
             HEIGHT + 16,
             bars * bucketMs / 1000.0));
-    JsonNode late = stats.path("lateness");
+    JsonNode lateness = stats.path("lateness");
     return """
         <!doctype html>
         <html lang="en"><head><meta charset="utf-8"><title>Scheduleman benchmark</title>
@@ -78,7 +78,8 @@ final class BenchReport {
         <tr><td>deliveries per second</td><td>%s</td></tr>
         <tr><td>lateness p50 / p90 / p99 / max</td><td>%s / %s / %s / %s ms</td></tr>
         </table>
-        <h2>Deliveries per second, in %d ms buckets, from the first arrival</h2>
+        <h2>Deliveries per second (bars, left scale) and worst lateness (line, right scale), in
+        %d ms buckets, from the first arrival</h2>
         %s
         </body></html>
         """
@@ -89,10 +90,10 @@ final class BenchReport {
             stats.path("uniqueIds").asLong(),
             stats.path("duplicates").asLong(),
             stats.path("perSecond").asText("-"),
-            late.path("p50Ms").asText("-"),
-            late.path("p90Ms").asText("-"),
-            late.path("p99Ms").asText("-"),
-            late.path("maxMs").asText("-"),
+            lateness.path("p50Ms").asText("-"),
+            lateness.path("p90Ms").asText("-"),
+            lateness.path("p99Ms").asText("-"),
+            lateness.path("maxMs").asText("-"),
             bucketMs,
             svg);
   }

@@ -76,8 +76,15 @@ public final class TriggerRepository {
    */
   public List<ClaimedTrigger> claimDue(
       String owner, int batchSize, Duration lookahead, Duration leaseMargin) {
+    return Sql.run(ds, "claim", c -> claimDue(c, owner, batchSize, lookahead, leaseMargin));
+  }
+
+  /** {@link #claimDue(String, int, Duration, Duration)} on a connection the caller holds. */
+  public List<ClaimedTrigger> claimDue(
+      Connection c, String owner, int batchSize, Duration lookahead, Duration leaseMargin)
+      throws SQLException {
     return Sql.query(
-        ds,
+        c,
         CLAIM,
         s -> {
           s.setString(1, owner);
@@ -124,6 +131,39 @@ public final class TriggerRepository {
         getInstant(r, "lease_until"),
         getInstant(r, "database_now"),
         defect);
+  }
+
+  /**
+   * The claim's plan as PostgreSQL runs it ({@code EXPLAIN (ANALYZE, BUFFERS)}), for operators who
+   * want to see that it reads only the partial index. The claim really runs, inside a transaction
+   * that is rolled back, so nothing is leased.
+   */
+  public String explainClaim(
+      String owner, int batchSize, Duration lookahead, Duration leaseMargin) {
+    return Sql.run(
+        ds,
+        "explain the claim",
+        c -> {
+          boolean autoCommit = c.getAutoCommit();
+          c.setAutoCommit(false);
+          try (PreparedStatement s =
+              c.prepareStatement("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CLAIM)) {
+            s.setString(1, owner);
+            s.setLong(2, leaseMargin.toMillis());
+            s.setLong(3, lookahead.toMillis());
+            s.setInt(4, batchSize);
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet r = s.executeQuery()) {
+              while (r.next()) {
+                plan.append(r.getString(1)).append('\n');
+              }
+            }
+            return plan.toString();
+          } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+          }
+        });
   }
 
   /**
