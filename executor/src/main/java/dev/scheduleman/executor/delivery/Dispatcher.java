@@ -63,17 +63,19 @@ public final class Dispatcher {
       long delay = Duration.between(now, trigger.fireAt().minus(skew)).toMillis();
       if (delay < 1) {
         fire(trigger, skew);
-      } else {
-        long timer =
-            vertx.setTimer(
-                delay,
-                id -> {
-                  if (waiting.remove(trigger.scheduleId()) != null) {
-                    fire(trigger, skew);
-                  }
-                });
-        waiting.put(trigger.scheduleId(), new Waiting(trigger, timer));
+        continue;
       }
+      // Registered before the timer exists, so that a timer going off at once finds it.
+      waiting.put(trigger.scheduleId(), new Waiting(trigger, -1));
+      long timer =
+          vertx.setTimer(
+              delay,
+              id -> {
+                if (waiting.remove(trigger.scheduleId()) != null) {
+                  fire(trigger, skew);
+                }
+              });
+      waiting.computeIfPresent(trigger.scheduleId(), (k, w) -> new Waiting(trigger, timer));
     }
   }
 
@@ -142,7 +144,9 @@ public final class Dispatcher {
       // nothing and does not fire.
       Waiting w = waiting.remove(id);
       if (w != null) {
-        vertx.cancelTimer(w.timerId());
+        if (w.timerId() >= 0) {
+          vertx.cancelTimer(w.timerId());
+        }
         cancelled.add(w.trigger());
       }
     }
