@@ -99,6 +99,13 @@ class ResilienceIT {
     assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
     // A duplicate can only be a delivery in flight at one of the two kills.
     assertThat(stats.path("duplicates").asLong()).isLessThanOrEqualTo(2L * MAX_IN_FLIGHT);
+    // The killed executor's triggers fired once their leases ran out (due + 3 s timeout + 2 s
+    // margin, then a poll): seconds, not minutes.
+    double worst = stats.path("lateness").path("maxMs").asDouble();
+    assertThat(worst).isLessThan(20_000);
+    System.out.printf(
+        "executor kill -9 twice: %d triggers, %d duplicates, worst lateness %.0f ms%n",
+        count, stats.path("duplicates").asLong(), worst);
     await().atMost(WAIT).until(() -> scenario.schedulesIn("ACTIVE") == 0);
     scenario.assertSignaturesValid();
   }

@@ -31,7 +31,7 @@ public interface ExecutorConfig {
 
     /** Triggers claimed at most per statement. */
     @WithName("batch-size")
-    @WithDefault("500")
+    @WithDefault("1000")
     int batchSize();
 
     /** How far ahead triggers are claimed, to fire on their due instant from a timer. */
@@ -43,9 +43,13 @@ public interface ExecutorConfig {
     @WithDefault("10s")
     Duration leaseMargin();
 
-    /** Triggers claimed and not yet completed, at most. */
+    /**
+     * Triggers claimed and not yet completed, at most: the depth of the claim → fire → complete
+     * pipeline (measured: 1,000 held a 2-core burst to ~4,000/s, 3,000 reached ~5,800/s). Only
+     * requests on the wire can be duplicated by a crash, and those are bounded by the connections.
+     */
     @WithName("max-in-flight")
-    @WithDefault("1000")
+    @WithDefault("3000")
     int maxInFlight();
 
     /** Connections kept per target host and port. */
