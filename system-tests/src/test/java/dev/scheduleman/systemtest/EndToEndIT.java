@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduleman.launcher.JsonHttp;
 import dev.scheduleman.launcher.Suite;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +38,9 @@ class EndToEndIT {
     echo = suite.waitechoUrl() + "/echo";
     key = suite.adminKey();
     String secret =
-        Http.call("GET", api + "/signing-secret", key, null).json().path("secret").asText();
-    assertThat(Http.call("PUT", echo + "/signing-secret", null, secret).status()).isEqualTo(204);
+        JsonHttp.call("GET", api + "/signing-secret", key, null).json().path("secret").asText();
+    assertThat(JsonHttp.call("PUT", echo + "/signing-secret", null, secret).status())
+        .isEqualTo(204);
   }
 
   @AfterAll
@@ -60,7 +62,8 @@ class EndToEndIT {
 
     await().atMost(WAIT).until(() -> executions(id).size() >= 3);
 
-    JsonNode history = Http.call("GET", api + "/schedules/" + id + "/executions", key, null).json();
+    JsonNode history =
+        JsonHttp.call("GET", api + "/schedules/" + id + "/executions", key, null).json();
     Set<String> executionIds = new HashSet<>();
     for (JsonNode attempt : history.path("items")) {
       assertThat(attempt.path("outcome").asText()).isEqualTo("SUCCEEDED");
@@ -69,15 +72,15 @@ class EndToEndIT {
       executionIds.add(attempt.path("executionId").asText());
     }
     assertThat(executionIds).hasSize(history.path("items").size());
-    JsonNode stats = Http.call("GET", echo + "/stats", null, null).json();
+    JsonNode stats = JsonHttp.call("GET", echo + "/stats", null, null).json();
     assertThat(stats.path("signatures").path("invalid").asLong()).isZero();
     assertThat(stats.path("signatures").path("valid").asLong()).isGreaterThanOrEqualTo(3);
-    Http.call("POST", api + "/schedules/" + id + "/pause", key, null);
+    JsonHttp.call("POST", api + "/schedules/" + id + "/pause", key, null);
   }
 
   @Test
   void scheduleOfEveryKindFiresAtWaitechoSignedWithTheDocumentedHeaders() {
-    Http.call("DELETE", echo + "/stats", null, null);
+    JsonHttp.call("DELETE", echo + "/stats", null, null);
     String at = java.time.Instant.now().plusSeconds(2).toString();
     String cron =
         create(
@@ -96,7 +99,7 @@ class EndToEndIT {
         .atMost(WAIT)
         .until(() -> executions(cron).size() >= 2 && executions(interval).size() >= 2);
 
-    JsonNode recent = Http.call("GET", echo + "/recent?limit=100", null, null).json();
+    JsonNode recent = JsonHttp.call("GET", echo + "/recent?limit=100", null, null).json();
     Set<String> paths = new HashSet<>();
     for (JsonNode request : recent) {
       String path = request.path("path").asText();
@@ -117,13 +120,13 @@ class EndToEndIT {
     }
     assertThat(paths)
         .contains("/echo/kinds/cron", "/echo/kinds/at", "/echo/kinds/delay", "/echo/kinds/every");
-    JsonNode stats = Http.call("GET", echo + "/stats", null, null).json();
+    JsonNode stats = JsonHttp.call("GET", echo + "/stats", null, null).json();
     assertThat(stats.path("signatures").path("invalid").asLong()).isZero();
     // On time: fired at its moment, not a poll interval or a lease later (a loose bound; the
     // benchmark measures lateness).
     assertThat(stats.path("lateness").path("maxMs").asDouble()).isLessThan(2_000);
     for (String id : List.of(cron, interval)) {
-      Http.call("POST", api + "/schedules/" + id + "/pause", key, null);
+      JsonHttp.call("POST", api + "/schedules/" + id + "/pause", key, null);
     }
   }
 
@@ -154,11 +157,11 @@ class EndToEndIT {
       assertThat(attempt.path("executionId").asText()).isEqualTo(webhookId);
       assertThat(attempt.path("error").asText()).isEqualTo("HTTP 503");
     }
-    JsonNode dead = Http.call("GET", api + "/dead-letters", key, null).json().path("items");
+    JsonNode dead = JsonHttp.call("GET", api + "/dead-letters", key, null).json().path("items");
     assertThat(dead.findValuesAsText("scheduleId")).contains(id);
 
-    Http.Answer patched =
-        Http.call(
+    JsonHttp.Answer patched =
+        JsonHttp.call(
             "PATCH",
             api + "/schedules/" + id,
             key,
@@ -173,17 +176,17 @@ class EndToEndIT {
   }
 
   private static String create(String body) {
-    Http.Answer created = Http.call("POST", api + "/schedules", key, body);
+    JsonHttp.Answer created = JsonHttp.call("POST", api + "/schedules", key, body);
     assertThat(created.status()).as(created.text()).isEqualTo(201);
     return created.json().path("id").asText();
   }
 
   private static String state(String id) {
-    return Http.call("GET", api + "/schedules/" + id, key, null).json().path("state").asText();
+    return JsonHttp.call("GET", api + "/schedules/" + id, key, null).json().path("state").asText();
   }
 
   private static JsonNode executions(String id) {
-    return Http.call("GET", api + "/schedules/" + id + "/executions", key, null)
+    return JsonHttp.call("GET", api + "/schedules/" + id + "/executions", key, null)
         .json()
         .path("items");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduleman.launcher.JsonHttp;
 import dev.scheduleman.launcher.ServiceProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -198,7 +199,7 @@ class ResilienceIT {
       assertThat(call("DELETE", "/schedules/" + deleted.get(i), null).status()).isEqualTo(204);
       assertThat(call("POST", "/schedules/" + paused.get(i) + "/pause", null).status())
           .isEqualTo(200);
-      Http.Answer patched =
+      JsonHttp.Answer patched =
           call(
               "PATCH",
               "/schedules/" + updated.get(i),
@@ -237,7 +238,7 @@ class ResilienceIT {
   }
 
   private static String createRecurring(String name) {
-    Http.Answer created =
+    JsonHttp.Answer created =
         call(
             "POST",
             "/schedules",
@@ -250,7 +251,7 @@ class ResilienceIT {
     return created.json().path("id").asText();
   }
 
-  private static Http.Answer call(String method, String path, String body) {
-    return Http.call(method, scenario.api + path, scenario.key, body);
+  private static JsonHttp.Answer call(String method, String path, String body) {
+    return JsonHttp.call(method, scenario.api + path, scenario.key, body);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.scheduleman.launcher.JsonHttp;
 import dev.scheduleman.launcher.Suite;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +35,9 @@ final class Scenario implements AutoCloseable {
     this.echo = suite.waitechoUrl() + "/echo";
     this.key = suite.adminKey();
     String secret =
-        Http.call("GET", api + "/signing-secret", key, null).json().path("secret").asText();
-    assertThat(Http.call("PUT", echo + "/signing-secret", null, secret).status()).isEqualTo(204);
+        JsonHttp.call("GET", api + "/signing-secret", key, null).json().path("secret").asText();
+    assertThat(JsonHttp.call("PUT", echo + "/signing-secret", null, secret).status())
+        .isEqualTo(204);
   }
 
   static Scenario start(Path stateDir, int executors, Map<String, String> executorEnv) {
@@ -48,7 +50,7 @@ final class Scenario implements AutoCloseable {
   }
 
   void resetEcho() {
-    assertThat(Http.call("DELETE", echo + "/stats", null, null).status()).isEqualTo(204);
+    assertThat(JsonHttp.call("DELETE", echo + "/stats", null, null).status()).isEqualTo(204);
   }
 
   /**
@@ -69,13 +71,14 @@ final class Scenario implements AutoCloseable {
             .put("minBackoff", "200ms")
             .put("maxBackoff", "2s");
       }
-      Http.Answer answer = Http.call("POST", api + "/schedules/batch", key, request.toString());
+      JsonHttp.Answer answer =
+          JsonHttp.call("POST", api + "/schedules/batch", key, request.toString());
       assertThat(answer.status()).as(answer.text()).isEqualTo(201);
     }
   }
 
   JsonNode echoStats() {
-    return Http.call("GET", echo + "/stats", null, null).json();
+    return JsonHttp.call("GET", echo + "/stats", null, null).json();
   }
 
   long received() {
@@ -94,7 +97,7 @@ final class Scenario implements AutoCloseable {
   }
 
   long schedulesIn(String state) {
-    return Http.call("GET", api + "/stats", key, null)
+    return JsonHttp.call("GET", api + "/stats", key, null)
         .json()
         .path("schedules")
         .path(state)

@@ -7,10 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.scheduleman.sdk.time.Durations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,9 +104,6 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = ".scheduleman/bench",
       description = "Where the benchmark's database and logs live (default: ${DEFAULT-VALUE}).")
   Path stateDir;
-
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @Override
   public Integer call() throws Exception {
@@ -286,38 +279,19 @@ final class BenchCommand implements Callable<Integer> {
     return report;
   }
 
-  private JsonNode call(String method, String url, String key, Object body) throws IOException {
+  private static JsonNode call(String method, String url, String key, Object body)
+      throws IOException {
     String text = send(method, url, key, body == null ? null : JSON.writeValueAsString(body));
     return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
   }
 
-  private String send(String method, String url, String key, String body) throws IOException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(60))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
-    if (key != null) {
-      request.header("Authorization", "Bearer " + key);
+  private static String send(String method, String url, String key, String body) {
+    JsonHttp.Answer answer = JsonHttp.call(method, url, key, body);
+    if (answer.status() >= 300) {
+      throw new LauncherException(
+          method + " " + url + " answered " + answer.status() + ": " + answer.text());
     }
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    try {
-      HttpResponse<String> response =
-          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() >= 300) {
-        throw new LauncherException(
-            method + " " + url + " answered " + response.statusCode() + ": " + response.body());
-      }
-      return response.body();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new LauncherException("interrupted");
-    }
+    return answer.text();
   }
 
   private static Duration duration(String option, String text, boolean zeroAllowed) {

@@ -1,4 +1,4 @@
-package dev.scheduleman.systemtest;
+package dev.scheduleman.launcher;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,22 +9,26 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-/** JSON over HTTP for system tests, as a client of the running suite sees it. */
-final class Http {
+/** JSON over HTTP to the running suite, as a client of its API and of waitecho. */
+public final class JsonHttp {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient CLIENT =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  /** An answer: status and body (parsed when it is JSON). */
-  record Answer(int status, JsonNode json, String text) {}
+  /** An answer: status, body, and the body parsed when it is JSON (else null). */
+  public record Answer(int status, JsonNode json, String text) {}
 
-  private Http() {}
+  private JsonHttp() {}
 
-  static Answer call(String method, String url, String key, String body) {
+  /**
+   * @param key an API key sent as a Bearer token, or null
+   * @param body a JSON body, or null for none
+   */
+  public static Answer call(String method, String url, String key, String body) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(url))
-            .timeout(Duration.ofSeconds(30))
+            .timeout(Duration.ofSeconds(60))
             .method(
                 method,
                 body == null
@@ -39,17 +43,17 @@ final class Http {
     try {
       HttpResponse<String> response =
           CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      JsonNode json = null;
       String text = response.body();
-      if (!text.isEmpty() && (text.startsWith("{") || text.startsWith("["))) {
-        json = JSON.readTree(text);
-      }
+      JsonNode json =
+          !text.isEmpty() && (text.startsWith("{") || text.startsWith("["))
+              ? JSON.readTree(text)
+              : null;
       return new Answer(response.statusCode(), json, text);
     } catch (IOException e) {
-      throw new IllegalStateException(method + " " + url + ": " + e.getMessage(), e);
+      throw new LauncherException(method + " " + url + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+      throw new LauncherException("interrupted during " + method + " " + url);
     }
   }
 }
