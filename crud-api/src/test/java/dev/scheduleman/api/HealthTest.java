@@ -25,6 +25,11 @@ class HealthTest {
   }
 
   @Test
+  void startedEndpointServesTheKubernetesStartupProbe() {
+    given().when().get("/q/health/started").then().statusCode(200).body("status", equalTo("UP"));
+  }
+
+  @Test
   void alive() {
     given().when().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
   }

@@ -1,0 +1,301 @@
+package dev.scheduleman.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.scheduleman.api.config.ApiConfig;
+import dev.scheduleman.executor.config.ExecutorConfig;
+import dev.scheduleman.storage.testing.TestDatabase;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Kubernetes deployment, validated without a cluster: every file and every rendered overlay
+ * parses strictly, and what the manifests say about the services (ports, probe paths, settings)
+ * matches the services' own configuration.
+ */
+class KubernetesManifestsTest {
+
+  /** The service each container runs, by container name. */
+  private static final Map<String, String> MODULES =
+      Map.of("crud-api", "crud-api", "executor", "executor", "waitecho", "waitecho");
+
+  /** Quarkus settings the manifests use that the properties files leave to the environment. */
+  private static final Set<String> QUARKUS_SETTINGS = Set.of("quarkus.datasource.password");
+
+  /** Secrets an overlay expects to exist (created by the operator, not rendered). */
+  private static final Map<String, Set<String>> PREREQUISITE_SECRETS =
+      Map.of(
+          "overlays/dev", Set.of(),
+          "overlays/prod", Set.of("scheduleman-database", "scheduleman-bootstrap"));
+
+  static Stream<Path> manifestFiles() throws IOException {
+    return Manifests.yamlFiles().stream()
+        .filter(p -> !p.getFileName().toString().equals("kustomization.yaml"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("manifestFiles")
+  void everyManifestFileParsesStrictly(Path file) throws IOException {
+    List<JsonNode> docs = Manifests.documents(Files.readString(file));
+    assertThat(docs).isNotEmpty();
+    for (JsonNode doc : docs) {
+      Manifests.strict(doc);
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"overlays/dev", "overlays/prod"})
+  void overlayRendersAndEveryObjectParsesStrictly(String overlay) throws Exception {
+    List<Object> objects = rendered(overlay);
+    assertThat(objects).isNotEmpty();
+    assertThat(deployments(objects))
+        .extracting(d -> d.getMetadata().getName())
+        .contains("scheduleman-crud-api", "scheduleman-executor");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"overlays/dev", "overlays/prod"})
+  void portsProbesAndSettingsMatchTheServicesConfiguration(String overlay) throws Exception {
+    List<Object> objects = rendered(overlay);
+    Set<String> configMaps = new HashSet<>();
+    Set<String> secrets = new HashSet<>(PREREQUISITE_SECRETS.get(overlay));
+    for (Object o : objects) {
+      if (o instanceof ConfigMap cm) {
+        configMaps.add(cm.getMetadata().getName());
+      } else if (o instanceof Secret s) {
+        secrets.add(s.getMetadata().getName());
+      }
+    }
+    for (Deployment deployment : deployments(objects)) {
+      PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+      for (Container container : pod.getContainers()) {
+        String module = MODULES.get(container.getName());
+        assertThat(module).as("container %s runs a known service", container.getName()).isNotNull();
+        Properties properties = applicationProperties(module);
+        int port = Integer.parseInt(properties.getProperty("quarkus.http.port"));
+        assertThat(container.getPorts())
+            .extracting(ContainerPort::getContainerPort)
+            .as("%s listens where quarkus.http.port says", container.getName())
+            .containsExactly(port);
+        checkProbes(container);
+        Set<String> known = settings(module, properties);
+        for (String name : environment(container, objects, configMaps, secrets)) {
+          assertThat(known).as("%s: %s is a setting of %s", overlay, name, module).contains(name);
+        }
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(container.getSecurityContext().getCapabilities().getDrop()).contains("ALL");
+      }
+      assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"overlays/dev", "overlays/prod"})
+  void executorsGetTimeToFinishWhatIsInFlightBeforeTheyAreKilled(String overlay) throws Exception {
+    List<Object> objects = rendered(overlay);
+    Deployment executor = deployment(objects, "scheduleman-executor");
+    ConfigMap settings =
+        objects.stream()
+            .filter(
+                o ->
+                    o instanceof ConfigMap cm
+                        && cm.getMetadata().getName().startsWith("scheduleman-executor-config"))
+            .map(ConfigMap.class::cast)
+            .findFirst()
+            .orElseThrow();
+    Duration grace =
+        dev.scheduleman.sdk.time.Durations.parse(
+            settings.getData().getOrDefault("SCHEDULEMAN_EXECUTOR_SHUTDOWN_GRACE", "20s"));
+    long podGrace = executor.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds();
+    assertThat(Duration.ofSeconds(podGrace)).isGreaterThan(grace.plusSeconds(10));
+  }
+
+  @Test
+  void prodScalesExecutorsOnTheDueBacklogWithAQueryThatRunsOnTheRealSchema() throws Exception {
+    List<Object> objects = rendered("overlays/prod");
+    CustomResources.ScaledObject scaled =
+        objects.stream()
+            .filter(CustomResources.ScaledObject.class::isInstance)
+            .map(CustomResources.ScaledObject.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(deployment(objects, scaled.spec().scaleTargetRef().name())).isNotNull();
+    CustomResources.Trigger backlog =
+        scaled.spec().triggers().stream()
+            .filter(t -> t.type().equals("postgresql"))
+            .findFirst()
+            .orElseThrow();
+    for (CustomResources.Trigger trigger : scaled.spec().triggers()) {
+      assertThat(CustomResources.KEDA_POSTGRESQL_METADATA.get(trigger.type()))
+          .as("metadata of a %s trigger", trigger.type())
+          .containsAll(trigger.metadata().keySet());
+    }
+    CustomResources.Cluster cluster =
+        objects.stream()
+            .filter(CustomResources.Cluster.class::isInstance)
+            .map(CustomResources.Cluster.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(backlog.metadata().get("host")).startsWith(cluster.metadata().name() + "-");
+    assertThat(backlog.metadata().get("dbName"))
+        .isEqualTo(cluster.spec().bootstrap().initdb().database());
+    assertThat(cluster.spec().bootstrap().initdb().secret().name())
+        .isEqualTo("scheduleman-database");
+
+    TestDatabase db = TestDatabase.shared();
+    db.truncateAll();
+    try (Connection c = db.dataSource().getConnection();
+        Statement s = c.createStatement();
+        ResultSet r = s.executeQuery(backlog.metadata().get("query"))) {
+      assertThat(r.next()).isTrue();
+      assertThat(r.getLong(1)).isZero();
+      assertThat(r.next()).as("one row, one number").isFalse();
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"crud-api", "executor", "waitecho"})
+  void dockerfileRunsTheFastJarAsANonRootUserOnTheServicesPort(String module) throws IOException {
+    String dockerfile =
+        Files.readString(Manifests.ROOT.resolve("deploy/docker/" + module + ".Dockerfile"));
+    String port = applicationProperties(module).getProperty("quarkus.http.port");
+    assertThat(dockerfile).contains("EXPOSE " + port + "\n");
+    assertThat(dockerfile).containsPattern("(?m)^USER [1-9][0-9]*:[1-9][0-9]*$");
+    assertThat(dockerfile)
+        .contains("COPY --chown=root:root " + module + "/target/quarkus-app/lib/");
+    assertThat(dockerfile).contains("exec java $JAVA_OPTS_APPEND -jar /app/quarkus-run.jar");
+    assertThat(dockerfile).containsPattern("(?m)^FROM \\S+:\\S+$");
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private static List<Object> rendered(String overlay) throws Exception {
+    assumeTrue(
+        Manifests.kubectl().isPresent(),
+        "kubectl is not installed: rendering " + overlay + " skipped (files are still parsed)");
+    List<Object> objects = new ArrayList<>();
+    for (JsonNode doc : Manifests.documents(Manifests.render(overlay))) {
+      objects.add(Manifests.strict(doc));
+    }
+    return objects;
+  }
+
+  private static List<Deployment> deployments(List<Object> objects) {
+    return objects.stream()
+        .filter(Deployment.class::isInstance)
+        .map(Deployment.class::cast)
+        .toList();
+  }
+
+  private static Deployment deployment(List<Object> objects, String name) {
+    return deployments(objects).stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no Deployment " + name));
+  }
+
+  private static void checkProbes(Container container) {
+    Set<String> portNames = new HashSet<>();
+    container.getPorts().forEach(p -> portNames.add(p.getName()));
+    for (Probe probe :
+        new Probe[] {
+          container.getReadinessProbe(), container.getLivenessProbe(), container.getStartupProbe()
+        }) {
+      if (probe == null) {
+        continue;
+      }
+      assertThat(probe.getHttpGet().getPath())
+          .isIn("/q/health/ready", "/q/health/live", "/q/health/started");
+      assertThat(portNames).contains(probe.getHttpGet().getPort().getStrVal());
+    }
+    assertThat(container.getReadinessProbe()).as("%s readiness", container.getName()).isNotNull();
+    assertThat(container.getLivenessProbe()).as("%s liveness", container.getName()).isNotNull();
+  }
+
+  /** The environment variable names a container gets, checking that their sources exist. */
+  private static List<String> environment(
+      Container container, List<Object> objects, Set<String> configMaps, Set<String> secrets) {
+    List<String> names = new ArrayList<>();
+    for (EnvVar env : container.getEnv()) {
+      names.add(env.getName());
+      if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
+        var ref = env.getValueFrom().getSecretKeyRef();
+        if (!Boolean.TRUE.equals(ref.getOptional())) {
+          assertThat(secrets).as("Secret of %s", env.getName()).contains(ref.getName());
+        }
+      }
+    }
+    for (EnvFromSource from : container.getEnvFrom()) {
+      String name = from.getConfigMapRef().getName();
+      assertThat(configMaps).as("ConfigMap %s", name).contains(name);
+      objects.stream()
+          .filter(o -> o instanceof ConfigMap cm && cm.getMetadata().getName().equals(name))
+          .map(ConfigMap.class::cast)
+          .forEach(cm -> names.addAll(cm.getData().keySet()));
+    }
+    return names;
+  }
+
+  /** Every setting a service reads, as an environment variable name. */
+  private static Set<String> settings(String module, Properties properties) {
+    Set<String> names = new HashSet<>();
+    for (String key : properties.stringPropertyNames()) {
+      if (!key.startsWith("%")) {
+        names.add(envName(key));
+      }
+    }
+    QUARKUS_SETTINGS.forEach(k -> names.add(envName(k)));
+    switch (module) {
+      case "crud-api" ->
+          ConfigMappings.names(ApiConfig.class, "scheduleman").forEach(n -> names.add(envName(n)));
+      case "executor" ->
+          ConfigMappings.names(ExecutorConfig.class, "scheduleman")
+              .forEach(n -> names.add(envName(n)));
+      default -> names.add(envName("scheduleman.waitecho.signing-secret"));
+    }
+    return names;
+  }
+
+  static String envName(String property) {
+    return property.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+  }
+
+  private static Properties applicationProperties(String module) throws IOException {
+    Properties properties = new Properties();
+    try (Reader reader =
+        Files.newBufferedReader(
+            Manifests.ROOT.resolve(module + "/src/main/resources/application.properties"))) {
+      properties.load(reader);
+    }
+    return properties;
+  }
+}
