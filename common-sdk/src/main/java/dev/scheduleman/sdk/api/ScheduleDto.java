@@ -8,7 +8,8 @@ import java.util.UUID;
 /**
  * A schedule as the API shows it, and as clients write it. On writes only {@code name}, {@code
  * description}, {@code labels}, {@code schedule}, {@code target} and {@code retry} count; the other
- * fields are read-only and ignored, so a schedule that was read can be written back.
+ * fields are read-only and ignored, so a schedule that was read can be written back. {@code
+ * summary} says in words when it fires ("at 03:00 (Europe/Berlin)").
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ScheduleDto(
@@ -17,6 +18,7 @@ public record ScheduleDto(
     String description,
     Map<String, String> labels,
     SpecDto schedule,
+    String summary,
     TargetDto target,
     RetryDto retry,
     String state,
@@ -40,6 +42,7 @@ public record ScheduleDto(
         description,
         labels,
         schedule,
+        null,
         target,
         retry,
         null,

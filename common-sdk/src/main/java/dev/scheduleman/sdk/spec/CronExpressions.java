@@ -55,6 +55,19 @@ final class CronExpressions {
    * Parses a normalised expression into an {@link ExecutionTime} that is evaluated on local
    * wall-clock time (see {@link CronSpec} for how wall-clock time maps to instants).
    */
+  /**
+   * A person's reading of a normalised expression, in English ("at 03:00", "every 5 minutes"), or
+   * the expression itself where the describer has no words for it.
+   */
+  static String describe(String expression) {
+    try {
+      return com.cronutils.descriptor.CronDescriptor.instance(java.util.Locale.ENGLISH)
+          .describe(parse(expression));
+    } catch (RuntimeException e) {
+      return expression;
+    }
+  }
+
   static ExecutionTime compile(String expression) {
     ExecutionTime cached = CACHE.get(expression);
     if (cached != null) {

@@ -85,6 +85,25 @@ public final class CronSpec implements ScheduleSpec {
     }
   }
 
+  /** What the schedule means to a person: "at 03:00 (Europe/Berlin)". */
+  public String describe() {
+    String words = CronExpressions.describe(expression);
+    String[] fields = expression.split(" ");
+    boolean daily =
+        fields.length >= 5
+            && fields[fields.length - 1].equals("*")
+            && fields[fields.length - 2].equals("*")
+            && fields[fields.length - 3].equals("*")
+            && !fields[fields.length - 4].contains("*")
+            && !fields[fields.length - 4].contains("/")
+            && !fields[fields.length - 4].contains(",")
+            && !fields[fields.length - 4].contains("-");
+    if (daily && words.startsWith("at ")) {
+      words = "every day " + words;
+    }
+    return words + " (" + zone.getId() + ")";
+  }
+
   public String expression() {
     return expression;
   }

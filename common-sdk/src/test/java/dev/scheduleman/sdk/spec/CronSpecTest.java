@@ -28,6 +28,13 @@ class CronSpecTest {
   }
 
   @Test
+  void describesItselfInWordsWithItsZone() {
+    assertThat(CronSpec.parse("30 2 * * *", "Europe/Berlin").describe())
+        .isEqualTo("every day at 02:30 (Europe/Berlin)");
+    assertThat(CronSpec.parse("*/5 * * * *", null).describe()).contains("5").endsWith("(UTC)");
+  }
+
+  @Test
   void fiveFieldExpressionFiresOnMatchingMinutes() {
     CronSpec spec = CronSpec.parse("*/15 9-10 * * MON-FRI", "UTC");
     assertThat(next(spec, "2026-11-27T10:40:00Z", 3)) // a Friday

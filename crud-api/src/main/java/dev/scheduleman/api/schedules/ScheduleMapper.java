@@ -24,6 +24,7 @@ final class ScheduleMapper {
         row.description(),
         row.labels(),
         spec(row.spec()),
+        summary(row.spec()),
         target(row.target()),
         retry(row.retry()),
         row.state().name(),
@@ -51,6 +52,26 @@ final class ScheduleMapper {
       case AT -> SpecDto.at(spec.fireAt().toString());
       case EVERY ->
           SpecDto.every(Duration.ofMillis(spec.intervalMs()).toString(), spec.startAt().toString());
+    };
+  }
+
+  /** The spec in words, for lists and dashboards. */
+  static String summary(SpecColumns spec) {
+    return switch (spec.kind()) {
+      case CRON -> {
+        try {
+          yield ((dev.scheduleman.sdk.spec.CronSpec) spec.toSpec()).describe();
+        } catch (dev.scheduleman.sdk.spec.InvalidSpecException e) {
+          yield spec.cron() + " (" + spec.timezone() + ")";
+        }
+      }
+      case AT -> "once, at " + spec.fireAt();
+      case EVERY ->
+          "every "
+              + dev.scheduleman.sdk.time.Durations.formatCompact(
+                  Duration.ofMillis(spec.intervalMs()))
+              + " from "
+              + spec.startAt();
     };
   }
 

@@ -1,0 +1,18 @@
+package dev.scheduleman.api.http;
+
+import io.quarkus.vertx.web.Route;
+import io.vertx.ext.web.RoutingContext;
+
+/** {@code /ui} is the dashboard (static files under META-INF/resources/ui). */
+public class Dashboard {
+
+  @Route(path = "/ui", methods = Route.HttpMethod.GET)
+  void redirect(RoutingContext rc) {
+    // The route also matches "/ui/", which the static files answer (index.html).
+    if (rc.request().path().endsWith("/")) {
+      rc.next();
+      return;
+    }
+    rc.response().setStatusCode(302).putHeader("Location", "/ui/").end();
+  }
+}

@@ -1,0 +1,242 @@
+package dev.scheduleman.api;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static dev.scheduleman.api.Api.as;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.testing.Fixtures;
+import dev.scheduleman.storage.testing.PostgresTestResource;
+import dev.scheduleman.storage.testing.TestDatabase;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dashboard in a real browser: the system's Chromium, driven by Playwright, against crud-api on
+ * embedded PostgreSQL. Skipped (with the reason) where Chromium is not installed. Screenshots of
+ * every page go to target/screenshots.
+ */
+@QuarkusTest
+@QuarkusTestResource(PostgresTestResource.class)
+class DashboardBrowserTest {
+
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path SHOTS = Path.of("target/screenshots");
+  private static Playwright playwright;
+  private static Browser browser;
+
+  @TestHTTPResource("/ui/")
+  URL ui;
+
+  @BeforeAll
+  static void startBrowser() throws Exception {
+    assumeTrue(
+        Files.isExecutable(CHROMIUM),
+        "Chromium is not installed (apt-get install chromium): browser tests skipped");
+    Files.createDirectories(SHOTS);
+    playwright =
+        Playwright.create(
+            new Playwright.CreateOptions().setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(CHROMIUM)
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-background-networking")));
+  }
+
+  @AfterAll
+  static void stopBrowser() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+  }
+
+  private Page signedIn(String key, int width) {
+    Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(width, 900));
+    page.onDialog(dialog -> dialog.accept());
+    page.navigate(ui.toString());
+    page.getByLabel("API key").fill(key);
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Sign in"))
+        .click();
+    assertThat(page.locator("h1")).hasText("Schedules");
+    return page;
+  }
+
+  private static void shot(Page page, String name) {
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+  }
+
+  @Test
+  void createACronScheduleThroughTheFormSeeItListedPauseAndResumeIt() {
+    String key = Api.newTenant();
+    Page page = signedIn(key, 1280);
+
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.LINK,
+            new Page.GetByRoleOptions().setName("New schedule"))
+        .click();
+    page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("nightly-report");
+    page.getByLabel("Cron expression").fill("30 2 * * *");
+    page.getByLabel("Time zone").fill("Europe/Berlin");
+    page.getByLabel("URL").fill("https://example.com/hooks/report");
+    page.getByLabel("Body").fill("{\"kind\":\"nightly\"}");
+    // The preview follows what is typed.
+    assertThat(page.locator("#preview li")).hasCount(5);
+    shot(page, "form");
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Create"))
+        .click();
+
+    assertThat(page.locator("h1")).containsText("nightly-report");
+    assertThat(page.locator("dl.definition")).containsText("Europe/Berlin");
+    assertThat(page.locator("ol li")).hasCount(10);
+    shot(page, "detail");
+
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Pause"))
+        .click();
+    assertThat(page.locator("h1 .state")).hasText("PAUSED");
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Resume"))
+        .click();
+    assertThat(page.locator("h1 .state")).hasText("ACTIVE");
+
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.LINK,
+            new Page.GetByRoleOptions().setName("Schedules"))
+        .click();
+    Locator row = page.locator("tbody tr", new Page.LocatorOptions().setHasText("nightly-report"));
+    assertThat(row).containsText("ACTIVE");
+    assertThat(row.locator("time"))
+        .hasAttribute("title", java.util.regex.Pattern.compile("T0[01]:30:00.000Z UTC"));
+    shot(page, "list");
+    page.close();
+  }
+
+  @Test
+  void badCronIsShownNextToItsFieldAndNothingIsCreated() {
+    String key = Api.newTenant();
+    Page page = signedIn(key, 1280);
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.LINK,
+            new Page.GetByRoleOptions().setName("New schedule"))
+        .click();
+    page.getByLabel("Cron expression").fill("61 * * * *");
+    assertThat(page.locator("#cron-error")).hasText("minute field: 61 is out of range 0-59");
+    assertThat(page.getByLabel("Cron expression")).hasAttribute("aria-invalid", "true");
+    page.getByLabel("URL").fill("ftp://example.com/x");
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Create"))
+        .click();
+    assertThat(page.locator("#url-error")).containsText("scheme 'ftp' is not allowed");
+    assertThat(page.locator("#form-problem [role=alert]")).isVisible();
+    shot(page, "form-errors");
+    as(key).get("/api/v1/schedules").then().body("items.size()", org.hamcrest.Matchers.equalTo(0));
+    page.close();
+  }
+
+  @Test
+  void failedExecutionShowsItsReasonInTheHistoryAndAmongDeadLetters() {
+    String key = Api.newTenant();
+    String id = Api.create(key, Api.cronSchedule("flaky-target"));
+    TestDatabase db = TestDatabase.shared();
+    var schedules = new ScheduleRepository(db.dataSource());
+    UUID tenant = tenantOf(id);
+    var row = schedules.findById(tenant, UUID.fromString(id)).orElseThrow();
+    new ExecutionRepository(db.dataSource())
+        .append(List.of(Fixtures.anAttempt(row, 1, false), Fixtures.anAttempt(row, 2, true)));
+
+    Page page = signedIn(key, 1280);
+    page.locator("a", new Page.LocatorOptions().setHasText("flaky-target")).click();
+    Locator history = page.locator("table").last();
+    assertThat(history).containsText("HTTP 503");
+    assertThat(history).containsText("FAILED 503");
+    assertThat(history).containsText("(last)");
+    shot(page, "detail-failure");
+
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.LINK,
+            new Page.GetByRoleOptions().setName("Dead letters"))
+        .click();
+    assertThat(page.locator("tbody")).containsText("flaky-target");
+    assertThat(page.locator("tbody")).containsText("HTTP 503");
+    shot(page, "dead-letters");
+
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.LINK,
+            new Page.GetByRoleOptions().setName("Overview"))
+        .click();
+    assertThat(page.locator(".cards")).containsText("ACTIVE");
+    shot(page, "overview");
+    page.close();
+  }
+
+  @Test
+  void listIsUsableOnANarrowScreenAndAWrongKeyIsRefused() {
+    String key = Api.newTenant();
+    Api.create(key, Api.cronSchedule("phone-view"));
+    Page page = signedIn(key, 390);
+    assertThat(page.locator("tbody tr")).hasCount(1);
+    assertThat(page.locator("th.hide-narrow").first()).isHidden();
+    shot(page, "list-narrow");
+    page.close();
+
+    Page wrong = browser.newPage();
+    wrong.navigate(ui.toString());
+    wrong.getByLabel("API key").fill("sk_AAAAAAAAAAAA_" + "x".repeat(32));
+    wrong
+        .getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new Page.GetByRoleOptions().setName("Sign in"))
+        .click();
+    assertThat(wrong.locator("[role=alert]")).hasText("That API key is not valid.");
+    wrong.close();
+  }
+
+  private static UUID tenantOf(String scheduleId) {
+    try (var c = TestDatabase.shared().dataSource().getConnection();
+        var s = c.prepareStatement("SELECT tenant_id FROM schedule WHERE id = ?::uuid")) {
+      s.setString(1, scheduleId);
+      try (var r = s.executeQuery()) {
+        r.next();
+        return r.getObject(1, UUID.class);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
