@@ -112,6 +112,12 @@ class DashboardBrowserTest {
     page.getByLabel("Body").fill("{\"kind\":\"nightly\"}");
     // The preview follows what is typed.
     assertThat(page.locator("#preview li")).hasCount(5);
+    // Every control has a label a screen reader announces.
+    Object unlabelled =
+        page.evaluate(
+            "() => [...document.querySelectorAll('input, select, textarea')]"
+                + ".filter(e => e.labels.length === 0).map(e => e.id)");
+    org.assertj.core.api.Assertions.assertThat((List<?>) unlabelled).isEmpty();
     shot(page, "form");
     page.getByRole(
             com.microsoft.playwright.options.AriaRole.BUTTON,
