@@ -174,7 +174,7 @@ public class ScheduleService {
     Preconditions.checkIfMatch(ifMatch, current.version());
     return switch (current.state()) {
       case PAUSED -> current;
-      case ACTIVE -> write(current, current, Triggers.pause());
+      case ACTIVE -> write(current, Triggers.pause());
       default -> throw stateConflict(current, "pause", "only an active schedule can be paused");
     };
   }
@@ -185,7 +185,7 @@ public class ScheduleService {
     Preconditions.checkIfMatch(ifMatch, current.version());
     return switch (current.state()) {
       case ACTIVE -> current;
-      case PAUSED -> write(current, current, Triggers.resume(storedSpec(current), now()));
+      case PAUSED -> write(current, Triggers.resume(storedSpec(current), now()));
       default -> throw stateConflict(current, "resume", "only a paused schedule can be resumed");
     };
   }
@@ -195,7 +195,7 @@ public class ScheduleService {
     ScheduleRow current = lock(caller, id);
     Preconditions.checkIfMatch(ifMatch, current.version());
     return switch (current.state()) {
-      case ACTIVE, COMPLETED -> write(current, current, Triggers.triggerNow(now()));
+      case ACTIVE, COMPLETED -> write(current, Triggers.triggerNow(now()));
       case PAUSED ->
           throw stateConflict(current, "trigger", "a paused schedule does not fire; resume it");
       case DEAD ->
@@ -211,7 +211,7 @@ public class ScheduleService {
     if (current.state() != ScheduleState.DEAD) {
       throw stateConflict(current, "re-arm", "only a dead schedule can be re-armed");
     }
-    return write(current, current, Triggers.rearm(current, now()));
+    return write(current, Triggers.rearm(current, now()));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -244,22 +244,23 @@ public class ScheduleService {
     return updated;
   }
 
-  private ScheduleRow write(ScheduleRow current, ScheduleRow base, Triggers.Plan plan) {
+  /** A state change of the user's (pause, resume, trigger, re-arm): a new version. */
+  private ScheduleRow write(ScheduleRow current, Triggers.Plan plan) {
     ScheduleRow updated =
         new ScheduleRow(
-            base.id(),
-            base.tenantId(),
-            base.name(),
-            base.description(),
-            base.labels(),
-            base.spec(),
-            base.target(),
-            base.retry(),
+            current.id(),
+            current.tenantId(),
+            current.name(),
+            current.description(),
+            current.labels(),
+            current.spec(),
+            current.target(),
+            current.retry(),
             plan.state(),
             plan.pending(),
-            base.lastRun(),
+            current.lastRun(),
             current.version() + 1,
-            base.createdAt(),
+            current.createdAt(),
             now());
     save(updated, current.version(), "");
     return updated;
