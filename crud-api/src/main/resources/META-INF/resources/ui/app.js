@@ -381,15 +381,22 @@ function mapOf(text, field, errors) {
   return out;
 }
 
+let previewSeq = 0;
+
 async function runPreview(form) {
   const target = document.getElementById("preview");
-  clearErrors(form, ["schedule", "cron", "timezone", "at", "delay", "every", "startAt"]);
+  // Answers can arrive out of order while someone types: only the latest request's counts.
+  const seq = ++previewSeq;
   try {
     const result = await api("POST", "/schedules/preview", { schedule: specOf(form), count: 5 });
+    if (seq !== previewSeq) return;
+    clearErrors(form, ["schedule", "cron", "timezone", "at", "delay", "every", "startAt"]);
     target.innerHTML = result.nextFireTimes.length
       ? `<ol>${result.nextFireTimes.map((t) => `<li>${when(t)}</li>`).join("")}</ol>`
       : '<p class="muted">Never fires.</p>';
   } catch (e) {
+    if (seq !== previewSeq) return;
+    clearErrors(form, ["schedule", "cron", "timezone", "at", "delay", "every", "startAt"]);
     target.innerHTML = '<p class="muted">Fix the schedule to see when it fires.</p>';
     showErrors(form, e);
   }

@@ -110,8 +110,10 @@ class DashboardBrowserTest {
     page.getByLabel("Time zone").fill("Europe/Berlin");
     page.getByLabel("URL").fill("https://example.com/hooks/report");
     page.getByLabel("Body").fill("{\"kind\":\"nightly\"}");
-    // The preview follows what is typed.
+    // The preview follows what is typed: 02:30 in Berlin is 01:30Z in winter, 00:30Z in summer.
     assertThat(page.locator("#preview li")).hasCount(5);
+    assertThat(page.locator("#preview li time").first())
+        .hasAttribute("title", java.util.regex.Pattern.compile("T0[01]:30:00.000Z UTC"));
     // Every control has a label a screen reader announces.
     Object unlabelled =
         page.evaluate(
