@@ -364,8 +364,8 @@ class BadInputTest {
   }
 
   /**
-   * The client declares a 5 MiB body and sends only the first bytes; the server answers 413 at once
-   * instead of waiting for (and buffering) the rest.
+   * The client declares a 5 MiB body and sends none of it; the server answers 413 at once instead
+   * of waiting for (and buffering) the body.
    */
   @Test
   void bodyOverTheLimitIsRefusedBeforeItIsRead() throws Exception {
@@ -382,9 +382,8 @@ class BadInputTest {
               + "Content-Length: "
               + (5 * 1024 * 1024)
               + "\r\n\r\n";
+      // Only the head goes out: the answer must come without a single byte of the body.
       out.write(head.getBytes(StandardCharsets.US_ASCII));
-      out.write("{\"name\": \"".getBytes(StandardCharsets.US_ASCII));
-      out.write(new byte[16 * 1024]);
       out.flush();
 
       InputStream in = socket.getInputStream();
