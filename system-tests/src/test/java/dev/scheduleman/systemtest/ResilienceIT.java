@@ -70,12 +70,13 @@ class ResilienceIT {
   @Order(1)
   void threeExecutorsUnderNormalRunningDeliverEveryTriggerOnce() {
     int count = Scenario.scaled(3_000, 20_000);
+    long failedBefore = scenario.failedAttempts();
     scenario.createOneOffs(count, soon(count), Duration.ofSeconds(3), "/normal");
 
     JsonNode stats = scenario.awaitDelivered(count, WAIT);
 
     assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
-    assertThat(stats.path("duplicates").asLong()).isZero();
+    scenario.assertDuplicatesOnlyFromFailedAttempts(stats, failedBefore, "normal running");
     scenario.assertSignaturesValid();
   }
 
@@ -116,17 +117,23 @@ class ResilienceIT {
   void executorStoppedGracefullyMidBurstLosesNothingAndDuplicatesNothing() {
     int count = Scenario.scaled(3_000, 20_000);
     ServiceProcess stopped = scenario.suite.executors().get(1);
+    long failedBefore = scenario.failedAttempts();
     scenario.createOneOffs(count, soon(count), Duration.ofSeconds(4), "/sigterm");
 
-    scenario.awaitReceivedAtLeast(count / 3, WAIT);
-    stopped.stop(Duration.ofSeconds(30));
-    assertThat(stopped.exitCode()).as("exit after SIGTERM").isPresent();
+    try {
+      scenario.awaitReceivedAtLeast(count / 3, WAIT);
+      stopped.stop(Duration.ofSeconds(30));
+      assertThat(stopped.exitCode()).as("exit after SIGTERM").isPresent();
 
-    JsonNode stats = scenario.awaitDelivered(count, WAIT);
-    assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
-    assertThat(stats.path("duplicates").asLong()).isZero();
-    stopped.start();
-    stopped.awaitReady(Duration.ofSeconds(60));
+      JsonNode stats = scenario.awaitDelivered(count, WAIT);
+      assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
+      // The stop itself duplicates nothing: it hands back what is not yet due and finishes what
+      // is on the wire.
+      scenario.assertDuplicatesOnlyFromFailedAttempts(stats, failedBefore, "graceful stop");
+    } finally {
+      stopped.start();
+      stopped.awaitReady(Duration.ofSeconds(60));
+    }
   }
 
   @Test
@@ -134,6 +141,7 @@ class ResilienceIT {
   void crudApiRestartDoesNotDisturbDeliveries() {
     int count = Scenario.scaled(2_000, 10_000);
     ServiceProcess api = scenario.suite.api();
+    long failedBefore = scenario.failedAttempts();
     scenario.createOneOffs(count, soon(count), Duration.ofSeconds(6), "/api-restart");
 
     scenario.awaitReceivedAtLeast(count / 4, WAIT);
@@ -144,7 +152,7 @@ class ResilienceIT {
 
     JsonNode stats = scenario.awaitDelivered(count, WAIT);
     assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
-    assertThat(stats.path("duplicates").asLong()).isZero();
+    scenario.assertDuplicatesOnlyFromFailedAttempts(stats, failedBefore, "crud-api restart");
     assertThat(duringRestart).isLessThan(count);
   }
 

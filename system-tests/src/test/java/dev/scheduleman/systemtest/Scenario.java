@@ -104,6 +104,57 @@ final class Scenario implements AutoCloseable {
         .asLong();
   }
 
+  /** Failed attempts recorded in the last hour (timeouts, refused connections, error statuses). */
+  long failedAttempts() {
+    long failed = 0;
+    JsonNode stats = JsonHttp.call("GET", api + "/stats?minutes=60", key, null).json();
+    for (JsonNode minute : stats.path("perMinute")) {
+      failed += minute.path("failed").asLong();
+    }
+    return failed;
+  }
+
+  /**
+   * Promise 3: a duplicate comes only from a crash or from a request that failed (timed out) while
+   * the receiver had it. Where nothing crashed, every duplicate must be the retry of a recorded
+   * failed attempt.
+   */
+  void assertDuplicatesOnlyFromFailedAttempts(JsonNode stats, long failedBefore, String scenario) {
+    long duplicates = stats.path("duplicates").asLong();
+    long failed = failedAttempts() - failedBefore;
+    System.out.printf(
+        "%s: %d duplicates, %d failed attempts %s%n", scenario, duplicates, failed, failures());
+    assertThat(duplicates)
+        .as("%s: duplicates not explained by failed (timed-out) attempts", scenario)
+        .isLessThanOrEqualTo(failed);
+  }
+
+  /** The failed attempts of the last minutes, by executor and reason, to explain duplicates. */
+  private String failures() {
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                suite.postgres().jdbcUrl(), dev.scheduleman.launcher.LocalPostgres.USER, "");
+        var s = c.createStatement();
+        var r =
+            s.executeQuery(
+                "SELECT executor, error, count(*) FROM execution WHERE outcome = 'FAILED'"
+                    + " AND fired_at > now() - interval '2 minutes' GROUP BY 1, 2")) {
+      StringBuilder out = new StringBuilder();
+      while (r.next()) {
+        out.append("[")
+            .append(r.getString(1))
+            .append(": ")
+            .append(r.getString(2))
+            .append(" ×")
+            .append(r.getLong(3))
+            .append("]");
+      }
+      return out.toString();
+    } catch (java.sql.SQLException e) {
+      return "(history unavailable: " + e.getMessage() + ")";
+    }
+  }
+
   /** Every signature waitecho checked was valid. */
   void assertSignaturesValid() {
     assertThat(echoStats().path("signatures").path("invalid").asLong()).isZero();

@@ -174,9 +174,18 @@ public final class WebhookSender implements AutoCloseable {
                         }
                       });
               result.future().onComplete(done -> vertx.cancelTimer(deadline));
-              return body.isEmpty() ? req.send() : req.send(Buffer.buffer(body, "UTF-8"));
+              // The answer's handlers are attached before the request goes out: attached later
+              // (after send() completes, on another context), a small answer can have ended
+              // already, and the attempt fails with "Response already ended" although the
+              // receiver got it, which the retry turns into a duplicate.
+              Future<Answer> answer = req.response().compose(this::readExcerpt);
+              if (body.isEmpty()) {
+                req.end();
+              } else {
+                req.end(Buffer.buffer(body, "UTF-8"));
+              }
+              return answer;
             })
-        .compose(this::readExcerpt)
         .onComplete(
             done -> {
               if (done.failed()) {
@@ -204,22 +213,27 @@ public final class WebhookSender implements AutoCloseable {
   private Future<Answer> readExcerpt(HttpClientResponse response) {
     Promise<Answer> answer = Promise.promise();
     Buffer excerpt = Buffer.buffer();
-    response.handler(
-        chunk -> {
-          int room = EXCERPT_BYTES - excerpt.length();
-          if (room > 0) {
-            excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
-          }
-        });
-    response.exceptionHandler(answer::tryFail);
-    response.endHandler(
-        v ->
-            answer.tryComplete(
-                new Answer(
-                    response.statusCode(),
-                    excerpt.length() == 0
-                        ? null
-                        : new String(excerpt.getBytes(), StandardCharsets.UTF_8))));
+    try {
+      response.handler(
+          chunk -> {
+            int room = EXCERPT_BYTES - excerpt.length();
+            if (room > 0) {
+              excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+            }
+          });
+      response.exceptionHandler(answer::tryFail);
+      response.endHandler(
+          v ->
+              answer.tryComplete(
+                  new Answer(
+                      response.statusCode(),
+                      excerpt.length() == 0
+                          ? null
+                          : new String(excerpt.getBytes(), StandardCharsets.UTF_8))));
+    } catch (IllegalStateException ended) {
+      // The whole answer went by already: its status is known, its body is not.
+      answer.tryComplete(new Answer(response.statusCode(), null));
+    }
     return answer.future();
   }
 
