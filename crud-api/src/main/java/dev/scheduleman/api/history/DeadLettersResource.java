@@ -2,6 +2,7 @@ package dev.scheduleman.api.history;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.http.Cursors;
+import dev.scheduleman.api.http.Pages;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.sdk.api.DeadLetterDto;
 import dev.scheduleman.sdk.api.Page;
@@ -14,7 +15,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -42,15 +42,12 @@ public class DeadLettersResource {
       @QueryParam("limit") String limit, @QueryParam("cursor") String cursor) {
     int size = Params.integer(limit, "limit", 1, 500, 50);
     Position after = Cursors.toPosition(cursor);
-    List<DeadLetterRow> rows = executions.deadLetters(caller.get().tenantId(), after, size + 1);
-    boolean more = rows.size() > size;
-    List<DeadLetterRow> page = more ? rows.subList(0, size) : rows;
-    String next = null;
-    if (more) {
-      ExecutionRow last = page.get(page.size() - 1).lastAttempt();
-      next = Cursors.ofPosition(new Position(last.firedAt(), last.id()));
-    }
-    return new Page<>(page.stream().map(DeadLettersResource::toDto).toList(), next);
+    return Pages.of(
+        executions.deadLetters(caller.get().tenantId(), after, size + 1),
+        size,
+        DeadLettersResource::toDto,
+        row ->
+            Cursors.ofPosition(new Position(row.lastAttempt().firedAt(), row.lastAttempt().id())));
   }
 
   private static DeadLetterDto toDto(DeadLetterRow row) {

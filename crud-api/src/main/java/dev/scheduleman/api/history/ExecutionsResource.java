@@ -2,6 +2,7 @@ package dev.scheduleman.api.history;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.http.Cursors;
+import dev.scheduleman.api.http.Pages;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.ExecutionDto;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -55,13 +55,11 @@ public class ExecutionsResource {
     if (schedules.findById(tenantId, scheduleId).isEmpty()) {
       throw ProblemException.notFound("no schedule with id '" + scheduleId + "'");
     }
-    List<ExecutionRow> rows = executions.listForSchedule(tenantId, scheduleId, after, size + 1);
-    boolean more = rows.size() > size;
-    List<ExecutionRow> page = more ? rows.subList(0, size) : rows;
-    ExecutionRow last = page.isEmpty() ? null : page.get(page.size() - 1);
-    return new Page<>(
-        page.stream().map(ExecutionsResource::toDto).toList(),
-        more ? Cursors.ofPosition(new Position(last.firedAt(), last.id())) : null);
+    return Pages.of(
+        executions.listForSchedule(tenantId, scheduleId, after, size + 1),
+        size,
+        ExecutionsResource::toDto,
+        row -> Cursors.ofPosition(new Position(row.firedAt(), row.id())));
   }
 
   static ExecutionDto toDto(ExecutionRow row) {

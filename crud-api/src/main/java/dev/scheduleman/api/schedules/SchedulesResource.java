@@ -3,6 +3,7 @@ package dev.scheduleman.api.schedules;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.config.ApiConfig;
 import dev.scheduleman.api.http.Cursors;
+import dev.scheduleman.api.http.Pages;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.api.http.Preconditions;
 import dev.scheduleman.api.problem.ProblemException;
@@ -130,12 +131,11 @@ public class SchedulesResource {
       @QueryParam("cursor") String cursor) {
     int size = Params.integer(limit, "limit", 1, 500, 50);
     ScheduleFilter filter = new ScheduleFilter(state(state), labels(labels), namePrefix);
-    List<ScheduleRow> rows = service.list(caller.get(), filter, Cursors.toId(cursor), size + 1);
-    boolean more = rows.size() > size;
-    List<ScheduleRow> page = more ? rows.subList(0, size) : rows;
-    return new Page<>(
-        page.stream().map(ScheduleMapper::toDto).toList(),
-        more ? Cursors.ofId(page.get(size - 1).id()) : null);
+    return Pages.of(
+        service.list(caller.get(), filter, Cursors.toId(cursor), size + 1),
+        size,
+        ScheduleMapper::toDto,
+        row -> Cursors.ofId(row.id()));
   }
 
   @GET
