@@ -45,4 +45,19 @@ final class Api {
   static String create(String key, String body) {
     return as(key).body(body).post("/api/v1/schedules").then().statusCode(201).extract().path("id");
   }
+
+  /** The tenant a schedule belongs to, read from the database (for tests that add history). */
+  static UUID tenantOf(String scheduleId) {
+    try (var c =
+            dev.scheduleman.storage.testing.TestDatabase.shared().dataSource().getConnection();
+        var s = c.prepareStatement("SELECT tenant_id FROM schedule WHERE id = ?::uuid")) {
+      s.setString(1, scheduleId);
+      try (var r = s.executeQuery()) {
+        r.next();
+        return r.getObject(1, UUID.class);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }

@@ -9,6 +9,7 @@ import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.testing.Fixtures;
@@ -83,12 +84,17 @@ class DashboardBrowserTest {
     page.onDialog(dialog -> dialog.accept());
     page.navigate(ui.toString());
     page.getByLabel("API key").fill(key);
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.BUTTON,
-            new Page.GetByRoleOptions().setName("Sign in"))
-        .click();
+    button(page, "Sign in").click();
     assertThat(page.locator("h1")).hasText("Schedules");
     return page;
+  }
+
+  private static Locator button(Page page, String name) {
+    return page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName(name));
+  }
+
+  private static Locator link(Page page, String name) {
+    return page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(name));
   }
 
   private static void shot(Page page, String name) {
@@ -101,10 +107,7 @@ class DashboardBrowserTest {
     String key = Api.newTenant();
     Page page = signedIn(key, 1280);
 
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.LINK,
-            new Page.GetByRoleOptions().setName("New schedule"))
-        .click();
+    link(page, "New schedule").click();
     page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("nightly-report");
     page.getByLabel("Cron expression").fill("30 2 * * *");
     page.getByLabel("Time zone").fill("Europe/Berlin");
@@ -121,31 +124,19 @@ class DashboardBrowserTest {
                 + ".filter(e => e.labels.length === 0).map(e => e.id)");
     org.assertj.core.api.Assertions.assertThat((List<?>) unlabelled).isEmpty();
     shot(page, "form");
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.BUTTON,
-            new Page.GetByRoleOptions().setName("Create"))
-        .click();
+    button(page, "Create").click();
 
     assertThat(page.locator("h1")).containsText("nightly-report");
     assertThat(page.locator("dl.definition")).containsText("Europe/Berlin");
     assertThat(page.locator("ol li")).hasCount(10);
     shot(page, "detail");
 
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.BUTTON,
-            new Page.GetByRoleOptions().setName("Pause"))
-        .click();
+    button(page, "Pause").click();
     assertThat(page.locator("h1 .state")).hasText("PAUSED");
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.BUTTON,
-            new Page.GetByRoleOptions().setName("Resume"))
-        .click();
+    button(page, "Resume").click();
     assertThat(page.locator("h1 .state")).hasText("ACTIVE");
 
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.LINK,
-            new Page.GetByRoleOptions().setName("Schedules"))
-        .click();
+    link(page, "Schedules").click();
     Locator row = page.locator("tbody tr", new Page.LocatorOptions().setHasText("nightly-report"));
     assertThat(row).containsText("ACTIVE");
     assertThat(row.locator("time"))
@@ -158,18 +149,12 @@ class DashboardBrowserTest {
   void badCronIsShownNextToItsFieldAndNothingIsCreated() {
     String key = Api.newTenant();
     Page page = signedIn(key, 1280);
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.LINK,
-            new Page.GetByRoleOptions().setName("New schedule"))
-        .click();
+    link(page, "New schedule").click();
     page.getByLabel("Cron expression").fill("61 * * * *");
     assertThat(page.locator("#cron-error")).hasText("minute field: 61 is out of range 0-59");
     assertThat(page.getByLabel("Cron expression")).hasAttribute("aria-invalid", "true");
     page.getByLabel("URL").fill("ftp://example.com/x");
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.BUTTON,
-            new Page.GetByRoleOptions().setName("Create"))
-        .click();
+    button(page, "Create").click();
     assertThat(page.locator("#url-error")).containsText("scheme 'ftp' is not allowed");
     assertThat(page.locator("#form-problem [role=alert]")).isVisible();
     shot(page, "form-errors");
@@ -183,7 +168,7 @@ class DashboardBrowserTest {
     String id = Api.create(key, Api.cronSchedule("flaky-target"));
     TestDatabase db = TestDatabase.shared();
     var schedules = new ScheduleRepository(db.dataSource());
-    UUID tenant = tenantOf(id);
+    UUID tenant = Api.tenantOf(id);
     var row = schedules.findById(tenant, UUID.fromString(id)).orElseThrow();
     new ExecutionRepository(db.dataSource())
         .append(List.of(Fixtures.anAttempt(row, 1, false), Fixtures.anAttempt(row, 2, true)));
@@ -196,18 +181,12 @@ class DashboardBrowserTest {
     assertThat(history).containsText("(last)");
     shot(page, "detail-failure");
 
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.LINK,
-            new Page.GetByRoleOptions().setName("Dead letters"))
-        .click();
+    link(page, "Dead letters").click();
     assertThat(page.locator("tbody")).containsText("flaky-target");
     assertThat(page.locator("tbody")).containsText("HTTP 503");
     shot(page, "dead-letters");
 
-    page.getByRole(
-            com.microsoft.playwright.options.AriaRole.LINK,
-            new Page.GetByRoleOptions().setName("Overview"))
-        .click();
+    link(page, "Overview").click();
     assertThat(page.locator(".cards")).containsText("ACTIVE");
     shot(page, "overview");
     page.close();
@@ -233,18 +212,5 @@ class DashboardBrowserTest {
         .click();
     assertThat(wrong.locator("[role=alert]")).hasText("That API key is not valid.");
     wrong.close();
-  }
-
-  private static UUID tenantOf(String scheduleId) {
-    try (var c = TestDatabase.shared().dataSource().getConnection();
-        var s = c.prepareStatement("SELECT tenant_id FROM schedule WHERE id = ?::uuid")) {
-      s.setString(1, scheduleId);
-      try (var r = s.executeQuery()) {
-        r.next();
-        return r.getObject(1, UUID.class);
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -79,7 +79,7 @@ class TenantIsolationTest {
     TestDatabase db = TestDatabase.shared();
     var row =
         new ScheduleRepository(db.dataSource())
-            .findById(tenantOf(id), UUID.fromString(id))
+            .findById(Api.tenantOf(id), UUID.fromString(id))
             .orElseThrow();
     new ExecutionRepository(db.dataSource()).append(List.of(Fixtures.anAttempt(row, 1, true)));
 
@@ -116,18 +116,5 @@ class TenantIsolationTest {
             .extract()
             .path("id");
     as(stranger).delete("/api/v1/api-keys/" + keyId).then().statusCode(404);
-  }
-
-  private static UUID tenantOf(String scheduleId) {
-    try (var c = TestDatabase.shared().dataSource().getConnection();
-        var s = c.prepareStatement("SELECT tenant_id FROM schedule WHERE id = ?::uuid")) {
-      s.setString(1, scheduleId);
-      try (var r = s.executeQuery()) {
-        r.next();
-        return r.getObject(1, UUID.class);
-      }
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
