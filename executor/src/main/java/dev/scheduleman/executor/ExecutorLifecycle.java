@@ -2,8 +2,9 @@ package dev.scheduleman.executor;
 
 import dev.scheduleman.executor.claim.ClaimLoop;
 import dev.scheduleman.executor.config.ExecutorConfig;
-import dev.scheduleman.executor.health.SchemaReadiness;
-import dev.scheduleman.storage.schedule.TriggerRepository;
+import dev.scheduleman.executor.schema.SchemaReadiness;
+import dev.scheduleman.executor.time.DatabaseClock;
+import dev.scheduleman.storage.trigger.TriggerRepository;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,6 +17,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
@@ -31,6 +33,7 @@ public class ExecutorLifecycle {
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final SchemaReadiness schema;
+  private final Clock clock;
   private volatile ExecutorNode node;
 
   public ExecutorLifecycle(
@@ -38,12 +41,14 @@ public class ExecutorLifecycle {
       AgroalDataSource ds,
       Vertx vertx,
       MeterRegistry registry,
-      @Readiness SchemaReadiness schema) {
+      @Readiness SchemaReadiness schema,
+      Clock clock) {
     this.config = config;
     this.ds = ds;
     this.vertx = vertx;
     this.registry = registry;
     this.schema = schema;
+    this.clock = clock;
   }
 
   void start(@Observes StartupEvent event) {
@@ -67,7 +72,8 @@ public class ExecutorLifecycle {
             vertx,
             registry,
             this::schemaCurrent,
-            Clock.systemUTC());
+            new DatabaseClock(clock),
+            new Random());
     node.start();
     LOG.infof(
         "executor %s claiming (batch %d, look-ahead %s, poll ~%s)",
@@ -96,7 +102,7 @@ public class ExecutorLifecycle {
       return;
     }
     try {
-      running.metrics().dueBacklog(new TriggerRepository(ds).dueBacklog());
+      running.metrics().dueBacklog(new TriggerRepository(ds).dueBacklog(null));
     } catch (RuntimeException ex) {
       LOG.debugf("could not measure the due backlog: %s", ex.getMessage());
     }

@@ -1,29 +1,29 @@
 package dev.scheduleman.executor;
 
 import dev.scheduleman.executor.claim.ClaimLoop;
-import dev.scheduleman.executor.claim.InFlight;
-import dev.scheduleman.executor.completion.Completer;
-import dev.scheduleman.executor.delivery.Dispatcher;
-import dev.scheduleman.executor.delivery.WebhookSender;
+import dev.scheduleman.executor.complete.Completer;
+import dev.scheduleman.executor.dispatch.Dispatcher;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
+import dev.scheduleman.executor.send.WebhookSender;
+import dev.scheduleman.executor.time.DatabaseClock;
 import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.storage.execution.ExecutionRepository;
-import dev.scheduleman.storage.schedule.ClaimedTrigger;
-import dev.scheduleman.storage.schedule.TriggerRepository;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import dev.scheduleman.storage.trigger.TriggerRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
 import java.util.function.BooleanSupplier;
+import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * One executor: a claim loop, a dispatcher that fires on time, a completer that writes outcomes in
- * batches, under one owner id and one in-flight cap. Plain Java, so tests can run several in one
- * process; the Quarkus application runs one.
+ * One executor: a pipeline that flows one way, claim → dispatch → send → complete, each stage
+ * handing its output to the next, under one owner id. What sits above the stages is here: the
+ * in-flight count (the claim adds to it, the completer's writes take away) and the graceful stop.
+ * Plain Java, so tests can run several in one process; the Quarkus application runs one.
  */
 public final class ExecutorNode {
 
@@ -48,37 +48,55 @@ public final class ExecutorNode {
   private final ExecutorMetrics metrics;
   private final Thread thread;
 
+  /**
+   * @param clock the database's clock, corrected at every claim
+   * @param random jitter for the poll gaps and the retries' backoff
+   */
   public ExecutorNode(
       Settings settings,
       DataSource ds,
       Vertx vertx,
       MeterRegistry registry,
       BooleanSupplier ready,
-      Clock clock) {
+      DatabaseClock clock,
+      RandomGenerator random) {
     this.owner = settings.claim().owner();
     this.triggers = new TriggerRepository(ds);
     this.inFlight = new InFlight(settings.maxInFlight());
     this.metrics = new ExecutorMetrics(registry, inFlight::count);
-    this.sender =
-        new WebhookSender(
-            vertx,
-            new TargetAddresses(settings.allowPrivateTargets()),
-            settings.connectionsPerHost(),
-            clock);
     this.completer =
         new Completer(
             ds,
             triggers,
             new ExecutionRepository(ds),
-            owner,
-            settings.completionInterval(),
-            settings.completionBatch(),
-            inFlight,
-            metrics);
-    this.dispatcher = new Dispatcher(vertx, sender, completer, owner, clock, metrics);
+            new Completer.Settings(
+                owner, settings.completionInterval(), settings.completionBatch()),
+            clock,
+            random,
+            metrics,
+            done -> inFlight.release(done.size()));
+    this.sender =
+        new WebhookSender(
+            vertx,
+            new TargetAddresses(settings.allowPrivateTargets()),
+            settings.connectionsPerHost(),
+            clock,
+            metrics,
+            completer::submit);
+    this.dispatcher = new Dispatcher(vertx, clock, metrics, sender::send);
     this.loop =
         new ClaimLoop(
-            triggers, dispatcher, inFlight, settings.claim(), ready, metrics, clock, new Random());
+            triggers,
+            inFlight,
+            settings.claim(),
+            ready,
+            metrics,
+            clock,
+            random,
+            claimed -> {
+              inFlight.add(claimed.size());
+              dispatcher.dispatch(claimed);
+            });
     this.thread = new Thread(loop, "scheduleman-claim-" + owner);
   }
 
@@ -120,8 +138,9 @@ public final class ExecutorNode {
         int released =
             triggers.release(
                 owner,
-                unfired.stream().map(ClaimedTrigger::scheduleId).toList(),
-                unfired.stream().map(ClaimedTrigger::executionId).toList());
+                unfired.stream()
+                    .map(t -> new TriggerRepository.Held(t.scheduleId(), t.executionId()))
+                    .toList());
         LOG.infof("released %d triggers not yet due to other executors", released);
       } catch (RuntimeException e) {
         LOG.warnf(
@@ -131,7 +150,7 @@ public final class ExecutorNode {
       inFlight.release(unfired.size());
     }
     try {
-      if (!inFlight.await(grace.toMillis(), true)) {
+      if (!inFlight.awaitDrained(grace)) {
         LOG.warnf(
             "%d triggers still in flight after %s; their leases will expire",
             inFlight.count(), grace);

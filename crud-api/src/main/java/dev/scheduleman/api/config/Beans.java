@@ -11,7 +11,10 @@ import dev.scheduleman.storage.tenant.TenantRepository;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.Random;
+import java.util.random.RandomGenerator;
 
 /**
  * The plain-Java pieces crud-api is made of (repositories from storage, the validator from the
@@ -25,6 +28,13 @@ public class Beans {
   @ApplicationScoped
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /** Jitter for the trigger state machine (thread-safe: {@link Random} is). */
+  @Produces
+  @Singleton
+  RandomGenerator random() {
+    return new Random();
   }
 
   @Produces

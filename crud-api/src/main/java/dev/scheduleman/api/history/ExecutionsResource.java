@@ -10,6 +10,7 @@ import dev.scheduleman.sdk.api.Page;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.execution.ExecutionRepository.Position;
 import dev.scheduleman.storage.execution.ExecutionRow;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -52,7 +53,7 @@ public class ExecutionsResource {
     UUID scheduleId = Params.id(id, "schedule");
     int size = Params.integer(limit, "limit", 1, 500, 50);
     Position after = Cursors.toPosition(cursor);
-    if (schedules.findById(tenantId, scheduleId).isEmpty()) {
+    if (schedules.find(tenantId, ScheduleKey.byId(scheduleId)).isEmpty()) {
       throw ProblemException.notFound("no schedule with id '" + scheduleId + "'");
     }
     return Pages.of(

@@ -8,6 +8,7 @@ import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.storage.idempotency.IdempotencyRepository;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import io.quarkus.scheduler.Scheduled;
@@ -79,7 +80,7 @@ public class IdempotentCreate {
           "was already used with a different request; use a new key for a new request");
     }
     return schedules
-        .findById(caller.tenantId(), earlier.get().scheduleId())
+        .find(caller.tenantId(), ScheduleKey.byId(earlier.get().scheduleId()))
         .map(row -> new Result(row, true))
         .orElseThrow(
             () ->

@@ -7,7 +7,7 @@ import dev.scheduleman.sdk.api.SpecDto;
 import dev.scheduleman.sdk.api.TargetDto;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
-import dev.scheduleman.storage.schedule.LastRun;
+import dev.scheduleman.sdk.trigger.LastRun;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
 import java.time.Duration;

@@ -9,13 +9,18 @@ import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.Ids;
-import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.trigger.Transition;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
+import dev.scheduleman.sdk.trigger.TriggerRules;
+import dev.scheduleman.sdk.trigger.TriggerState;
+import dev.scheduleman.sdk.trigger.TriggerStateMachine;
 import dev.scheduleman.sdk.validation.ScheduleDefinition;
 import dev.scheduleman.sdk.validation.ScheduleValidator;
 import dev.scheduleman.sdk.validation.Validation;
 import dev.scheduleman.storage.schedule.ScheduleFilter;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
@@ -31,12 +36,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.random.RandomGenerator;
 
 /**
  * Schedules as users manage them. Every write reads the row under a lock, checks the caller's
- * precondition, validates, decides the pending trigger ({@link Triggers}) and writes, in one
- * transaction; every statement is confined to the caller's tenant, so another tenant's schedule is
- * simply not found.
+ * precondition, validates, moves the trigger through the {@link TriggerStateMachine} and writes, in
+ * one transaction; every statement is confined to the caller's tenant, so another tenant's schedule
+ * is simply not found.
  */
 @ApplicationScoped
 public class ScheduleService {
@@ -47,13 +53,19 @@ public class ScheduleService {
   private final ScheduleValidator validator;
   private final ObjectMapper json;
   private final Clock clock;
+  private final RandomGenerator random;
 
   public ScheduleService(
-      ScheduleRepository schedules, ScheduleValidator validator, ObjectMapper json, Clock clock) {
+      ScheduleRepository schedules,
+      ScheduleValidator validator,
+      ObjectMapper json,
+      Clock clock,
+      RandomGenerator random) {
     this.schedules = schedules;
     this.validator = validator;
     this.json = json;
     this.clock = clock;
+    this.random = random;
   }
 
   /** A write's result: the schedule, and whether it was created by this request. */
@@ -112,7 +124,7 @@ public class ScheduleService {
           "name", "'" + request.name() + "' differs from the name in the path, '" + name + "'");
     }
     ScheduleDto named = withName(request, name);
-    var existing = schedules.lockByName(caller.tenantId(), name);
+    var existing = schedules.lock(caller.tenantId(), ScheduleKey.byName(name));
     if (existing.isEmpty()) {
       if (ifMatch != null) {
         throw ProblemException.preconditionFailed(
@@ -124,12 +136,12 @@ public class ScheduleService {
   }
 
   public ScheduleRow get(Caller caller, UUID id) {
-    return schedules.findById(caller.tenantId(), id).orElseThrow(() -> notFound(id));
+    return schedules.find(caller.tenantId(), ScheduleKey.byId(id)).orElseThrow(() -> notFound(id));
   }
 
   public ScheduleRow getByName(Caller caller, String name) {
     return schedules
-        .findByName(caller.tenantId(), name)
+        .find(caller.tenantId(), ScheduleKey.byName(name))
         .orElseThrow(() -> ProblemException.notFound("no schedule named '" + name + "'"));
   }
 
@@ -145,8 +157,7 @@ public class ScheduleService {
   /** Applies a JSON merge patch to what the client can write, then replaces with the result. */
   @Transactional
   public ScheduleRow patch(Caller caller, UUID id, String patchBody, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
+    ScheduleRow current = lockMatching(caller, id, ifMatch);
     ScheduleDto patched;
     try {
       JsonNode patch = json.readTree(patchBody == null ? "" : patchBody);
@@ -163,55 +174,30 @@ public class ScheduleService {
 
   @Transactional
   public void delete(Caller caller, UUID id, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
+    lockMatching(caller, id, ifMatch);
     schedules.delete(caller.tenantId(), id);
   }
 
+  /**
+   * A user's state change (pause, resume, trigger now, re-arm), as the state machine allows it in
+   * the schedule's state: written as a new version, or nothing when it changes nothing (pausing a
+   * paused schedule), or a 409 that says why not.
+   */
   @Transactional
-  public ScheduleRow pause(Caller caller, UUID id, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
-    return switch (current.state()) {
-      case PAUSED -> current;
-      case ACTIVE -> write(current, Triggers.pause());
-      default -> throw stateConflict(current, "pause", "only an active schedule can be paused");
-    };
-  }
-
-  @Transactional
-  public ScheduleRow resume(Caller caller, UUID id, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
-    return switch (current.state()) {
-      case ACTIVE -> current;
-      case PAUSED -> write(current, Triggers.resume(storedSpec(current), now()));
-      default -> throw stateConflict(current, "resume", "only a paused schedule can be resumed");
-    };
-  }
-
-  @Transactional
-  public ScheduleRow trigger(Caller caller, UUID id, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
-    return switch (current.state()) {
-      case ACTIVE, COMPLETED -> write(current, Triggers.triggerNow(now()));
-      case PAUSED ->
-          throw stateConflict(current, "trigger", "a paused schedule does not fire; resume it");
-      case DEAD ->
-          throw stateConflict(
-              current, "trigger", "a dead schedule fires again when it is re-armed");
-    };
-  }
-
-  @Transactional
-  public ScheduleRow rearm(Caller caller, UUID id, String ifMatch) {
-    ScheduleRow current = lock(caller, id);
-    Preconditions.checkIfMatch(ifMatch, current.version());
-    if (current.state() != ScheduleState.DEAD) {
-      throw stateConflict(current, "re-arm", "only a dead schedule can be re-armed");
+  public ScheduleRow change(Caller caller, UUID id, String ifMatch, TriggerEvent event) {
+    ScheduleRow current = lockMatching(caller, id, ifMatch);
+    Instant now = now();
+    Transition t =
+        TriggerStateMachine.next(storedRules(current), current.trigger(), event, now, random);
+    if (t instanceof Transition.Refused refused) {
+      throw ProblemException.conflict(refused.reason());
     }
-    return write(current, Triggers.rearm(current, now()));
+    if (t instanceof Transition.Unchanged) {
+      return current;
+    }
+    ScheduleRow updated = current.moved(((Transition.Moved) t).to(), now);
+    save(updated, current.version(), "");
+    return updated;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -222,8 +208,11 @@ public class ScheduleService {
     ScheduleSpec currentSpec = storedSpecOrNull(current);
     ScheduleDefinition definition = valid(validator.validate(request, now, currentSpec, ""));
     SpecColumns spec = SpecColumns.of(definition.spec());
-    boolean specChanged = !spec.equals(current.spec());
-    Triggers.Plan plan = Triggers.afterUpdate(current, definition.spec(), specChanged, now);
+    TriggerEvent event =
+        spec.equals(current.spec()) ? TriggerEvent.UPDATE_SAME_SPEC : TriggerEvent.UPDATE_NEW_SPEC;
+    TriggerState trigger =
+        moved(
+            TriggerRules.of(definition.spec(), definition.retry()), current.trigger(), event, now);
     ScheduleRow updated =
         new ScheduleRow(
             current.id(),
@@ -234,8 +223,8 @@ public class ScheduleService {
             spec,
             definition.target(),
             definition.retry(),
-            plan.state(),
-            plan.pending(),
+            trigger.state(),
+            trigger.pending(),
             current.lastRun(),
             current.version() + 1,
             current.createdAt(),
@@ -244,26 +233,14 @@ public class ScheduleService {
     return updated;
   }
 
-  /** A state change of the user's (pause, resume, trigger, re-arm): a new version. */
-  private ScheduleRow write(ScheduleRow current, Triggers.Plan plan) {
-    ScheduleRow updated =
-        new ScheduleRow(
-            current.id(),
-            current.tenantId(),
-            current.name(),
-            current.description(),
-            current.labels(),
-            current.spec(),
-            current.target(),
-            current.retry(),
-            plan.state(),
-            plan.pending(),
-            current.lastRun(),
-            current.version() + 1,
-            current.createdAt(),
-            now());
-    save(updated, current.version(), "");
-    return updated;
+  /** A transition that is allowed in every state (create, update). */
+  private TriggerState moved(
+      TriggerRules rules, TriggerState current, TriggerEvent event, Instant now) {
+    Transition t = TriggerStateMachine.next(rules, current, event, now, random);
+    if (t instanceof Transition.Moved moved) {
+      return moved.to();
+    }
+    throw new IllegalStateException(event + " from " + current + " gave " + t);
   }
 
   private void save(ScheduleRow row, long expectedVersion, String prefix) {
@@ -318,13 +295,21 @@ public class ScheduleService {
     return new FieldError(prefix + "name", "'" + name + "' is already used by another schedule");
   }
 
-  private ScheduleRow lock(Caller caller, UUID id) {
-    return schedules.lock(caller.tenantId(), id).orElseThrow(() -> notFound(id));
+  /** Locks the caller's schedule and checks the caller's {@code If-Match} against it. */
+  private ScheduleRow lockMatching(Caller caller, UUID id, String ifMatch) {
+    ScheduleRow current = lock(caller, id);
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    return current;
   }
 
-  private static ScheduleRow newRow(
-      UUID id, UUID tenantId, ScheduleDefinition definition, Instant now) {
-    Triggers.Plan plan = Triggers.first(definition.spec(), now);
+  private ScheduleRow lock(Caller caller, UUID id) {
+    return schedules.lock(caller.tenantId(), ScheduleKey.byId(id)).orElseThrow(() -> notFound(id));
+  }
+
+  private ScheduleRow newRow(UUID id, UUID tenantId, ScheduleDefinition definition, Instant now) {
+    TriggerState plan =
+        moved(
+            TriggerRules.of(definition.spec(), definition.retry()), null, TriggerEvent.CREATE, now);
     return new ScheduleRow(
         id,
         tenantId,
@@ -342,7 +327,16 @@ public class ScheduleService {
         now);
   }
 
-  /** The stored spec; a row that no longer parses cannot be resumed until it is replaced. */
+  /** The stored spec and retry policy; a spec that no longer parses is the rules' defect. */
+  private static TriggerRules storedRules(ScheduleRow row) {
+    try {
+      return TriggerRules.of(row.spec().toSpec(), row.retry());
+    } catch (InvalidSpecException e) {
+      return TriggerRules.defective(e.getMessage(), row.retry());
+    }
+  }
+
+  /** The stored spec; one that no longer parses has no fire times until it is replaced. */
   static ScheduleSpec storedSpec(ScheduleRow row) {
     try {
       return row.spec().toSpec();
@@ -384,11 +378,6 @@ public class ScheduleService {
 
   private static ProblemException notFound(UUID id) {
     return ProblemException.notFound("no schedule with id '" + id + "'");
-  }
-
-  private static ProblemException stateConflict(ScheduleRow row, String verb, String why) {
-    return ProblemException.conflict(
-        "cannot " + verb + " a schedule in state " + row.state() + ": " + why);
   }
 
   private Instant now() {

@@ -13,6 +13,7 @@ import dev.scheduleman.sdk.api.Page;
 import dev.scheduleman.sdk.api.Problem;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.storage.schedule.ScheduleFilter;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import jakarta.ws.rs.Consumes;
@@ -218,7 +219,7 @@ public class SchedulesResource {
   @APIResponse(responseCode = "409", description = "The schedule is completed or dead")
   public Response pause(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    return ok(service.pause(caller.get(), Params.id(id, "schedule"), ifMatch));
+    return change(id, ifMatch, TriggerEvent.PAUSE, 200);
   }
 
   @POST
@@ -227,7 +228,7 @@ public class SchedulesResource {
   @APIResponse(responseCode = "409", description = "The schedule is completed or dead")
   public Response resume(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    return ok(service.resume(caller.get(), Params.id(id, "schedule"), ifMatch));
+    return change(id, ifMatch, TriggerEvent.RESUME, 200);
   }
 
   @POST
@@ -239,10 +240,7 @@ public class SchedulesResource {
   @APIResponse(responseCode = "409", description = "The schedule is paused or dead")
   public Response trigger(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    ScheduleRow row = service.trigger(caller.get(), Params.id(id, "schedule"), ifMatch);
-    return Response.accepted(ScheduleMapper.toDto(row))
-        .header(HttpHeaders.ETAG, Preconditions.etag(row.version()))
-        .build();
+    return change(id, ifMatch, TriggerEvent.TRIGGER_NOW, 202);
   }
 
   @POST
@@ -253,13 +251,24 @@ public class SchedulesResource {
   @APIResponse(responseCode = "409", description = "The schedule is not dead")
   public Response rearm(
       @PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
-    return ok(service.rearm(caller.get(), Params.id(id, "schedule"), ifMatch));
+    return change(id, ifMatch, TriggerEvent.REARM, 200);
   }
 
   // ---------------------------------------------------------------------------------------------
 
+  /** The one shape of the state verbs: the schedule after the change, with its new ETag. */
+  private Response change(String id, String ifMatch, TriggerEvent event, int status) {
+    ScheduleRow row = service.change(caller.get(), Params.id(id, "schedule"), ifMatch, event);
+    return respond(status, row);
+  }
+
   private static Response ok(ScheduleRow row) {
-    return Response.ok(ScheduleMapper.toDto(row))
+    return respond(200, row);
+  }
+
+  private static Response respond(int status, ScheduleRow row) {
+    return Response.status(status)
+        .entity(ScheduleMapper.toDto(row))
         .header(HttpHeaders.ETAG, Preconditions.etag(row.version()))
         .build();
   }

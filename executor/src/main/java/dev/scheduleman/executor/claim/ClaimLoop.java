@@ -1,23 +1,23 @@
 package dev.scheduleman.executor.claim;
 
-import dev.scheduleman.executor.delivery.Dispatcher;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
-import dev.scheduleman.storage.schedule.ClaimedTrigger;
-import dev.scheduleman.storage.schedule.TriggerRepository;
-import java.time.Clock;
+import dev.scheduleman.executor.time.DatabaseClock;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 import org.jboss.logging.Logger;
 
 /**
- * The executor's loop: claim due triggers, hand them to the dispatcher, wait, repeat. The wait is
- * the poll interval times a random factor in [0.5, 1.5], so executors started together drift apart
- * instead of claiming in lock-step; a claim that comes back full is followed by another at once. A
- * failure (the database is away, a statement is refused) is logged, counted and backed off; the
- * loop never ends until it is stopped.
+ * The first stage: claim due triggers and hand them on, wait, repeat. The wait is the poll interval
+ * times a random factor in [0.5, 1.5], so executors started together drift apart instead of
+ * claiming in lock-step; a claim that comes back full is followed by another at once. A failure
+ * (the database is away, a statement is refused) is logged, counted and backed off; the loop never
+ * ends until it is stopped.
  */
 public final class ClaimLoop implements Runnable {
 
@@ -33,45 +33,51 @@ public final class ClaimLoop implements Runnable {
       Duration leaseMargin) {}
 
   private final TriggerRepository triggers;
-  private final Dispatcher dispatcher;
-  private final InFlight inFlight;
+  private final Capacity capacity;
   private final Settings settings;
   private final BooleanSupplier ready;
   private final ExecutorMetrics metrics;
-  private final Clock clock;
+  private final DatabaseClock clock;
   private final RandomGenerator random;
+  private final Consumer<List<ClaimedTrigger>> claimed;
   private final Object wakeUp = new Object();
   private volatile boolean running = true;
   private volatile Instant heartbeat;
+  private volatile long turns;
   private int failures;
 
+  /**
+   * @param claimed where claimed triggers go: the next stage
+   */
   public ClaimLoop(
       TriggerRepository triggers,
-      Dispatcher dispatcher,
-      InFlight inFlight,
+      Capacity capacity,
       Settings settings,
       BooleanSupplier ready,
       ExecutorMetrics metrics,
-      Clock clock,
-      RandomGenerator random) {
+      DatabaseClock clock,
+      RandomGenerator random,
+      Consumer<List<ClaimedTrigger>> claimed) {
     this.triggers = triggers;
-    this.dispatcher = dispatcher;
-    this.inFlight = inFlight;
+    this.capacity = capacity;
     this.settings = settings;
     this.ready = ready;
     this.metrics = metrics;
     this.clock = clock;
     this.random = random;
-    this.heartbeat = clock.instant();
+    this.claimed = claimed;
+    this.heartbeat = clock.local();
   }
 
   @Override
   public void run() {
     LOG.infof("claim loop %s started", settings.owner());
     while (running) {
-      heartbeat = clock.instant();
+      heartbeat = clock.local();
       try {
-        if (!turn()) {
+        boolean again = turn();
+        turns++;
+        if (!again) {
           pause(jitteredPoll());
         }
       } catch (RuntimeException e) {
@@ -101,30 +107,30 @@ public final class ClaimLoop implements Runnable {
     if (!ready.getAsBoolean()) {
       return false;
     }
-    int room = inFlight.room();
+    int room = capacity.room();
     if (room == 0) {
-      inFlight.await(settings.pollInterval().toMillis(), false);
-      return inFlight.room() > 0;
+      capacity.awaitRoom(settings.pollInterval());
+      return capacity.room() > 0;
     }
     int want = Math.min(settings.batchSize(), room);
-    Instant before = clock.instant();
-    List<ClaimedTrigger> claimed =
-        triggers.claimDue(settings.owner(), want, settings.lookahead(), settings.leaseMargin());
-    Instant after = clock.instant();
+    Instant sent = clock.local();
+    List<ClaimedTrigger> batch =
+        triggers.claimDue(
+            new TriggerRepository.Claim(
+                settings.owner(), want, settings.lookahead(), settings.leaseMargin()),
+            clock.forStatements().orElse(null));
+    Instant received = clock.local();
     if (failures > 0) {
       LOG.infof("claiming works again after %d failures", failures);
       failures = 0;
     }
-    if (claimed.isEmpty()) {
+    if (batch.isEmpty()) {
       return false;
     }
-    // The database's clock minus ours, measured at the middle of the round trip.
-    Instant middle = before.plus(Duration.between(before, after).dividedBy(2));
-    Duration skew = Duration.between(middle, claimed.get(0).databaseNow());
-    inFlight.add(claimed.size());
-    metrics.claimed(claimed.size());
-    dispatcher.dispatch(claimed, skew);
-    return claimed.size() == want && want == settings.batchSize();
+    clock.measured(sent, received, batch.get(0).databaseNow());
+    metrics.claimed(batch.size());
+    claimed.accept(batch);
+    return batch.size() == want && want == settings.batchSize();
   }
 
   private Duration jitteredPoll() {
@@ -152,9 +158,19 @@ public final class ClaimLoop implements Runnable {
     }
   }
 
-  /** When the loop last turned: a loop that has not turned for long is stuck. */
+  /** When the loop last turned, by this machine's clock. */
   public Instant heartbeat() {
     return heartbeat;
+  }
+
+  /** How long ago the loop last turned: a loop that has not turned for long is stuck. */
+  public Duration sinceLastTurn() {
+    return Duration.between(heartbeat, clock.local());
+  }
+
+  /** Turns completed so far (claims made, whether or not they found anything). */
+  public long turns() {
+    return turns;
   }
 
   public boolean running() {

@@ -32,7 +32,7 @@ public class ClaimLoopLiveness implements HealthCheck {
       return HealthCheckResponse.named("claim-loop").up().withData("enabled", false).build();
     }
     Instant heartbeat = node.get().loop().heartbeat();
-    Duration since = Duration.between(heartbeat, Instant.now());
+    Duration since = node.get().loop().sinceLastTurn();
     boolean alive =
         !node.get().loop().running() || since.compareTo(config.executor().stuckAfter()) < 0;
     return HealthCheckResponse.named("claim-loop")

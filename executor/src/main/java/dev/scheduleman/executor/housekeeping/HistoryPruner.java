@@ -1,11 +1,12 @@
 package dev.scheduleman.executor.housekeeping;
 
 import dev.scheduleman.executor.config.ExecutorConfig;
-import dev.scheduleman.executor.health.SchemaReadiness;
+import dev.scheduleman.executor.schema.SchemaReadiness;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
@@ -24,11 +25,14 @@ public class HistoryPruner {
   private final ExecutionRepository executions;
   private final ExecutorConfig config;
   private final SchemaReadiness schema;
+  private final Clock clock;
 
-  HistoryPruner(AgroalDataSource ds, ExecutorConfig config, @Readiness SchemaReadiness schema) {
+  HistoryPruner(
+      AgroalDataSource ds, ExecutorConfig config, @Readiness SchemaReadiness schema, Clock clock) {
     this.executions = new ExecutionRepository(ds);
     this.config = config;
     this.schema = schema;
+    this.clock = clock;
   }
 
   @Scheduled(
@@ -40,7 +44,7 @@ public class HistoryPruner {
       if (!config.executor().enabled() || !schema.isCurrent()) {
         return;
       }
-      Instant before = Instant.now().minus(config.housekeeping().historyRetention());
+      Instant before = clock.instant().minus(config.housekeeping().historyRetention());
       int total = 0;
       for (int i = 0; i < MAX_BATCHES; i++) {
         int deleted = executions.deleteOlderThan(before, BATCH);

@@ -16,19 +16,23 @@ import javax.sql.DataSource;
 /** Every statement on {@code api_key}. */
 public final class ApiKeyRepository {
 
-  private static final String COLUMNS =
-      "id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at";
-
   private final DataSource ds;
 
   public ApiKeyRepository(DataSource ds) {
     this.ds = ds;
   }
 
+  /** Parameters: id, tenant, name, prefix, hash, created at. */
+  static final String INSERT =
+      """
+      INSERT INTO api_key (id, tenant_id, name, prefix, key_hash, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)
+      """;
+
   public void insert(ApiKeyRow key) {
     Sql.update(
         ds,
-        "INSERT INTO api_key (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, NULL, NULL)",
+        INSERT,
         s -> {
           s.setObject(1, key.id());
           s.setObject(2, key.tenantId());
@@ -39,34 +43,46 @@ public final class ApiKeyRepository {
         });
   }
 
+  /** Parameters: prefix. */
+  static final String FIND_BY_PREFIX =
+      """
+      SELECT id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+        FROM api_key
+       WHERE prefix = ?
+      """;
+
   /** The key with this prefix, revoked or not. */
   public Optional<ApiKeyRow> findByPrefix(String prefix) {
-    return Sql.queryOne(
-        ds,
-        "SELECT " + COLUMNS + " FROM api_key WHERE prefix = ?",
-        s -> s.setString(1, prefix),
-        ApiKeyRepository::map);
+    return Sql.queryOne(ds, FIND_BY_PREFIX, s -> s.setString(1, prefix), ApiKeyRepository::map);
   }
+
+  /** Parameters: tenant. */
+  static final String LIST_FOR_TENANT =
+      """
+      SELECT id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+        FROM api_key
+       WHERE tenant_id = ?
+       ORDER BY created_at, id
+      """;
 
   /** A tenant's keys, oldest first. */
   public List<ApiKeyRow> listForTenant(UUID tenantId) {
-    return Sql.query(
-        ds,
-        "SELECT " + COLUMNS + " FROM api_key WHERE tenant_id = ? ORDER BY created_at, id",
-        s -> s.setObject(1, tenantId),
-        ApiKeyRepository::map);
+    return Sql.query(ds, LIST_FOR_TENANT, s -> s.setObject(1, tenantId), ApiKeyRepository::map);
   }
+
+  /** Parameters: now, key, tenant. */
+  static final String REVOKE =
+      """
+      UPDATE api_key SET revoked_at = coalesce(revoked_at, ?)
+       WHERE id = ? AND tenant_id = ?
+      RETURNING id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+      """;
 
   /** Revokes a tenant's key; returns it, or empty when the tenant has no such key. */
   public Optional<ApiKeyRow> revoke(UUID tenantId, UUID id, Instant now) {
     return Sql.queryOne(
         ds,
-        """
-        UPDATE api_key SET revoked_at = coalesce(revoked_at, ?)
-         WHERE id = ? AND tenant_id = ?
-        RETURNING %s
-        """
-            .formatted(COLUMNS),
+        REVOKE,
         s -> {
           setInstant(s, 1, now);
           s.setObject(2, id);
@@ -75,11 +91,17 @@ public final class ApiKeyRepository {
         ApiKeyRepository::map);
   }
 
+  /** Parameters: now, key. */
+  static final String TOUCH =
+      """
+      UPDATE api_key SET last_used_at = ? WHERE id = ?
+      """;
+
   /** Notes that a key was used (callers do this at most about once a minute per key). */
   public void touch(UUID id, Instant now) {
     Sql.update(
         ds,
-        "UPDATE api_key SET last_used_at = ? WHERE id = ?",
+        TOUCH,
         s -> {
           setInstant(s, 1, now);
           s.setObject(2, id);

@@ -8,9 +8,12 @@ import static dev.scheduleman.storage.sql.Sql.setInstant;
 import dev.scheduleman.sdk.model.Outcome;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.sql.Unnest;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +38,22 @@ public final class ExecutionRepository {
     this.ds = ds;
   }
 
+  private static final Unnest<ExecutionRow> APPENDED =
+      Unnest.<ExecutionRow>columns()
+          .uuid("schedule_id", ExecutionRow::scheduleId)
+          .uuid("tenant_id", ExecutionRow::tenantId)
+          .uuid("execution_id", ExecutionRow::executionId)
+          .timestamptz("scheduled_for", ExecutionRow::scheduledFor)
+          .timestamptz("fired_at", ExecutionRow::firedAt)
+          .integer("attempt", ExecutionRow::attempt)
+          .text("executor", ExecutionRow::executor)
+          .text("outcome", e -> e.outcome().name())
+          .integer("http_status", ExecutionRow::httpStatus)
+          .integer("duration_ms", ExecutionRow::durationMs)
+          .text("error", ExecutionRow::error)
+          .text("response_excerpt", ExecutionRow::responseExcerpt)
+          .bool("exhausted", ExecutionRow::exhausted);
+
   /**
    * Appends attempts in one statement (arrays unnested server-side), so an executor records a whole
    * completion batch in one round trip, inside the transaction that completes the triggers.
@@ -44,44 +63,19 @@ public final class ExecutionRepository {
       INSERT INTO execution (schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
                              attempt, executor, outcome, http_status, duration_ms, error,
                              response_excerpt, exhausted)
-      SELECT sid, tid, eid, to_timestamp(scheduled_ms / 1000.0), to_timestamp(fired_ms / 1000.0),
-             att, ex, oc, hs, dm, er, re, xh
-        FROM unnest(?::uuid[], ?::uuid[], ?::uuid[], ?::bigint[], ?::bigint[],
-                    ?::int[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[],
-                    ?::text[], ?::boolean[])
-             AS u(sid, tid, eid, scheduled_ms, fired_ms, att, ex, oc, hs, dm, er, re, xh)
-      """;
+      SELECT schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
+             attempt, executor, outcome, http_status, duration_ms, error,
+             response_excerpt, exhausted
+        FROM %s
+      """
+          .formatted(APPENDED.as("u"));
 
   public void append(Connection c, List<ExecutionRow> rows) throws SQLException {
     if (rows.isEmpty()) {
       return;
     }
-    int n = rows.size();
-    Object[][] columns = new Object[13][n];
-    for (int k = 0; k < n; k++) {
-      ExecutionRow r = rows.get(k);
-      columns[0][k] = r.scheduleId();
-      columns[1][k] = r.tenantId();
-      columns[2][k] = r.executionId();
-      columns[3][k] = Sql.epochMillis(r.scheduledFor());
-      columns[4][k] = Sql.epochMillis(r.firedAt());
-      columns[5][k] = r.attempt();
-      columns[6][k] = r.executor();
-      columns[7][k] = r.outcome().name();
-      columns[8][k] = r.httpStatus();
-      columns[9][k] = r.durationMs();
-      columns[10][k] = r.error();
-      columns[11][k] = r.responseExcerpt();
-      columns[12][k] = r.exhausted();
-    }
-    String[] types = {
-      "uuid", "uuid", "uuid", "int8", "int8", "int4", "text", "text", "int4", "int4", "text",
-      "text", "bool"
-    };
     try (var s = c.prepareStatement(APPEND)) {
-      for (int col = 0; col < columns.length; col++) {
-        s.setArray(col + 1, c.createArrayOf(types[col], columns[col]));
-      }
+      APPENDED.bind(s, 1, rows);
       s.executeUpdate();
     }
   }
@@ -97,52 +91,66 @@ public final class ExecutionRepository {
         });
   }
 
+  /**
+   * A page of a schedule's attempts, newest first, before a position (none: from the newest).
+   *
+   * <p>Parameters: schedule, tenant, before's fired_at and id (or nulls), limit.
+   */
+  static final String LIST_FOR_SCHEDULE =
+      """
+      SELECT %s
+        FROM execution e
+       WHERE e.schedule_id = ? AND e.tenant_id = ?
+         AND (e.fired_at, e.id) < (coalesce(?::timestamptz, 'infinity'),
+                                   coalesce(?::bigint, 9223372036854775807))
+       ORDER BY e.fired_at DESC, e.id DESC
+       LIMIT ?
+      """
+          .formatted(COLUMNS);
+
   /** A schedule's attempts, newest first, after {@code after} (null for the first page). */
   public List<ExecutionRow> listForSchedule(
       UUID tenantId, UUID scheduleId, Position after, int limit) {
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + " FROM execution e WHERE e.schedule_id = ? AND e.tenant_id = ?"
-            + (after == null ? "" : " AND (e.fired_at, e.id) < (?, ?)")
-            + " ORDER BY e.fired_at DESC, e.id DESC LIMIT ?";
     return Sql.query(
         ds,
-        sql,
+        LIST_FOR_SCHEDULE,
         s -> {
-          int i = 0;
-          s.setObject(++i, scheduleId);
-          s.setObject(++i, tenantId);
-          if (after != null) {
-            setInstant(s, ++i, after.firedAt());
-            s.setLong(++i, after.id());
-          }
-          s.setInt(++i, limit);
+          s.setObject(1, scheduleId);
+          s.setObject(2, tenantId);
+          bindPosition(s, 3, after);
+          s.setInt(5, limit);
         },
         ExecutionRepository::map);
   }
 
+  /**
+   * A page of a tenant's dead letters (the last attempts of triggers that ran out of them), newest
+   * first, before a position.
+   *
+   * <p>Parameters: tenant, before's fired_at and id (or nulls), limit.
+   */
+  static final String DEAD_LETTERS =
+      """
+      SELECT %s, s.name AS schedule_name, s.state AS schedule_state
+        FROM execution e
+        JOIN schedule s ON s.id = e.schedule_id
+       WHERE e.tenant_id = ? AND e.exhausted
+         AND (e.fired_at, e.id) < (coalesce(?::timestamptz, 'infinity'),
+                                   coalesce(?::bigint, 9223372036854775807))
+       ORDER BY e.fired_at DESC, e.id DESC
+       LIMIT ?
+      """
+          .formatted(COLUMNS);
+
   /** A tenant's dead letters, newest first, after {@code after} (null for the first page). */
   public List<DeadLetterRow> deadLetters(UUID tenantId, Position after, int limit) {
-    String sql =
-        "SELECT "
-            + COLUMNS
-            + ", s.name AS schedule_name, s.state AS schedule_state"
-            + " FROM execution e JOIN schedule s ON s.id = e.schedule_id"
-            + " WHERE e.tenant_id = ? AND e.exhausted"
-            + (after == null ? "" : " AND (e.fired_at, e.id) < (?, ?)")
-            + " ORDER BY e.fired_at DESC, e.id DESC LIMIT ?";
     return Sql.query(
         ds,
-        sql,
+        DEAD_LETTERS,
         s -> {
-          int i = 0;
-          s.setObject(++i, tenantId);
-          if (after != null) {
-            setInstant(s, ++i, after.firedAt());
-            s.setLong(++i, after.id());
-          }
-          s.setInt(++i, limit);
+          s.setObject(1, tenantId);
+          bindPosition(s, 2, after);
+          s.setInt(4, limit);
         },
         r ->
             new DeadLetterRow(
@@ -151,58 +159,81 @@ public final class ExecutionRepository {
                 ScheduleState.valueOf(r.getString("schedule_state"))));
   }
 
+  private static void bindPosition(PreparedStatement s, int index, Position position)
+      throws SQLException {
+    setInstant(s, index, position == null ? null : position.firedAt());
+    if (position == null) {
+      s.setNull(index + 1, Types.BIGINT);
+    } else {
+      s.setLong(index + 1, position.id());
+    }
+  }
+
+  /** Parameters: tenant, since. */
+  static final String ACTIVITY_PER_MINUTE =
+      """
+      SELECT date_trunc('minute', fired_at) AS minute,
+             count(*) AS fired,
+             count(*) FILTER (WHERE outcome = 'FAILED') AS failed
+        FROM execution
+       WHERE tenant_id = ? AND fired_at >= ?
+       GROUP BY 1
+       ORDER BY 1
+      """;
+
+  /**
+   * Lateness is measured on first attempts only: a retry is late by design.
+   *
+   * <p>Parameters: tenant, since.
+   */
+  static final String FIRST_ATTEMPT_LATENESS =
+      """
+      SELECT count(*) AS n,
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY late_ms) AS p50,
+             percentile_cont(0.99) WITHIN GROUP (ORDER BY late_ms) AS p99,
+             max(late_ms) AS max
+        FROM (SELECT greatest(0, extract(epoch FROM fired_at - scheduled_for) * 1000) AS late_ms
+                FROM execution
+               WHERE tenant_id = ? AND fired_at >= ? AND attempt = 1) AS first_attempts
+      """;
+
   /** A tenant's attempts since {@code since}: per minute, and the lateness of first attempts. */
   public ActivityStats activity(UUID tenantId, Instant since) {
+    Sql.Binder tenantSince =
+        s -> {
+          s.setObject(1, tenantId);
+          setInstant(s, 2, since);
+        };
     List<ActivityStats.Minute> minutes =
         Sql.query(
             ds,
-            """
-            SELECT date_trunc('minute', fired_at) AS minute,
-                   count(*) AS fired,
-                   count(*) FILTER (WHERE outcome = 'FAILED') AS failed
-              FROM execution
-             WHERE tenant_id = ? AND fired_at >= ?
-             GROUP BY 1
-             ORDER BY 1
-            """,
-            s -> {
-              s.setObject(1, tenantId);
-              setInstant(s, 2, since);
-            },
+            ACTIVITY_PER_MINUTE,
+            tenantSince,
             r ->
                 new ActivityStats.Minute(
                     getInstant(r, "minute"), r.getLong("fired"), r.getLong("failed")));
-    // Lateness is measured on first attempts only: a retry is late by design.
     return Sql.queryOne(
             ds,
-            """
-            SELECT count(*) AS n,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY late_ms) AS p50,
-                   percentile_cont(0.99) WITHIN GROUP (ORDER BY late_ms) AS p99,
-                   max(late_ms) AS max
-              FROM (SELECT greatest(0, extract(epoch FROM fired_at - scheduled_for) * 1000)
-                               AS late_ms
-                      FROM execution
-                     WHERE tenant_id = ? AND fired_at >= ? AND attempt = 1) AS first_attempts
-            """,
-            s -> {
-              s.setObject(1, tenantId);
-              setInstant(s, 2, since);
-            },
+            FIRST_ATTEMPT_LATENESS,
+            tenantSince,
             r ->
                 new ActivityStats(
                     minutes, r.getLong("n"), millis(r, "p50"), millis(r, "p99"), millis(r, "max")))
         .orElseThrow();
   }
 
+  /** Parameters: before, batch size. */
+  static final String PRUNE =
+      """
+      DELETE FROM execution
+       WHERE id IN (SELECT id FROM execution WHERE fired_at < ? LIMIT ?)
+      """;
+
   /** Deletes up to {@code batch} attempts fired before {@code before}; returns how many. */
   public int deleteOlderThan(Instant before, int batch) {
     return Sql.update(
         ds,
-        """
-        DELETE FROM execution
-         WHERE id IN (SELECT id FROM execution WHERE fired_at < ? LIMIT ?)
-        """,
+        PRUNE,
         s -> {
           setInstant(s, 1, before);
           s.setInt(2, batch);

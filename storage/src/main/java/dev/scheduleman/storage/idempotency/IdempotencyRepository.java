@@ -22,6 +22,22 @@ public final class IdempotencyRepository {
     this.ds = ds;
   }
 
+  /** Parameters: tenant, key, request hash, schedule, now. */
+  static final String CLAIM =
+      """
+      INSERT INTO idempotency_key (tenant_id, key, request_hash, schedule_id, created_at)
+      VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (tenant_id, key) DO NOTHING
+      """;
+
+  /** Parameters: tenant, key. */
+  static final String FIND =
+      """
+      SELECT request_hash, schedule_id, created_at
+        FROM idempotency_key
+       WHERE tenant_id = ? AND key = ?
+      """;
+
   /**
    * Records the first use of a key, or returns the earlier use. Run inside the transaction that
    * creates the schedule: a concurrent request with the same key waits on the key's row until that
@@ -34,11 +50,7 @@ public final class IdempotencyRepository {
     int inserted =
         Sql.update(
             ds,
-            """
-            INSERT INTO idempotency_key (tenant_id, key, request_hash, schedule_id, created_at)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (tenant_id, key) DO NOTHING
-            """,
+            CLAIM,
             s -> {
               s.setObject(1, tenantId);
               s.setString(2, key);
@@ -51,8 +63,7 @@ public final class IdempotencyRepository {
     }
     return Sql.queryOne(
         ds,
-        "SELECT request_hash, schedule_id, created_at FROM idempotency_key"
-            + " WHERE tenant_id = ? AND key = ?",
+        FIND,
         s -> {
           s.setObject(1, tenantId);
           s.setString(2, key);
@@ -64,9 +75,14 @@ public final class IdempotencyRepository {
                 getInstant(r, "created_at")));
   }
 
+  /** Parameters: before. */
+  static final String PRUNE =
+      """
+      DELETE FROM idempotency_key WHERE created_at < ?
+      """;
+
   /** Forgets keys older than {@code before}; returns how many. */
   public int deleteOlderThan(Instant before) {
-    return Sql.update(
-        ds, "DELETE FROM idempotency_key WHERE created_at < ?", s -> setInstant(s, 1, before));
+    return Sql.update(ds, PRUNE, s -> setInstant(s, 1, before));
   }
 }

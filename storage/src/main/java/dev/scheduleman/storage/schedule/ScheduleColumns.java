@@ -12,6 +12,8 @@ import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.ScheduleSpec.Kind;
+import dev.scheduleman.sdk.trigger.LastRun;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.storage.sql.Json;
 import dev.scheduleman.storage.sql.Sql;
 import java.sql.PreparedStatement;
@@ -19,8 +21,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 
-/** How a schedule's columns are bound into statements and read back from results. */
-final class ScheduleColumns {
+/**
+ * How a schedule's columns are bound into statements and read back from results; the queue side
+ * ({@code storage.trigger}) reads a claimed row's spec, target and retry columns with these too.
+ */
+public final class ScheduleColumns {
 
   private ScheduleColumns() {}
 
@@ -105,7 +110,7 @@ final class ScheduleColumns {
         mapTarget(r),
         mapRetry(r),
         ScheduleState.valueOf(r.getString("state")),
-        new PendingTrigger(
+        PendingTrigger.restore(
             getInstant(r, "next_fire_at"),
             getInstant(r, "scheduled_for"),
             getUuid(r, "execution_id"),
@@ -118,7 +123,7 @@ final class ScheduleColumns {
         getInstant(r, "updated_at"));
   }
 
-  static SpecColumns mapSpec(ResultSet r) throws SQLException {
+  public static SpecColumns mapSpec(ResultSet r) throws SQLException {
     return new SpecColumns(
         Kind.valueOf(r.getString("spec_kind")),
         r.getString("cron"),
@@ -128,7 +133,7 @@ final class ScheduleColumns {
         getInstant(r, "start_at"));
   }
 
-  static Target mapTarget(ResultSet r) throws SQLException {
+  public static Target mapTarget(ResultSet r) throws SQLException {
     return new Target(
         r.getString("target_url"),
         r.getString("target_method"),
@@ -137,7 +142,7 @@ final class ScheduleColumns {
         Duration.ofMillis(r.getInt("timeout_ms")));
   }
 
-  static RetryPolicy mapRetry(ResultSet r) throws SQLException {
+  public static RetryPolicy mapRetry(ResultSet r) throws SQLException {
     return new RetryPolicy(
         r.getInt("max_attempts"),
         Duration.ofMillis(r.getLong("min_backoff_ms")),

@@ -7,7 +7,6 @@ import dev.scheduleman.storage.sql.Json;
 import dev.scheduleman.storage.sql.Sql;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
@@ -17,7 +16,10 @@ import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Every statement on {@code schedule}: the API's reads and writes and the executors' claim. */
+/**
+ * The API's statements on {@code schedule}: the row seen as a definition (the executors' side, the
+ * row seen as a queue entry, is {@code storage.trigger.TriggerRepository}).
+ */
 public final class ScheduleRepository {
 
   private final DataSource ds;
@@ -76,27 +78,49 @@ public final class ScheduleRepository {
     setInstant(s, ++i, row.updatedAt());
   }
 
-  public Optional<ScheduleRow> findById(UUID tenantId, UUID id) {
-    return Sql.queryOne(
-        ds,
-        "SELECT " + ScheduleColumns.COLUMNS + " FROM schedule WHERE id = ? AND tenant_id = ?",
-        s -> {
-          s.setObject(1, id);
-          s.setObject(2, tenantId);
-        },
-        ScheduleColumns::mapRow);
+  /**
+   * A schedule by id or by name, within its tenant: one statement for both keys (the other one is
+   * null and matches nothing), served by the primary key or the unique name index.
+   *
+   * <p>Parameters: tenant, id, name.
+   */
+  static final String FIND =
+      """
+      SELECT %s
+        FROM schedule
+       WHERE tenant_id = ? AND (id = ? OR name = ?)
+      """
+          .formatted(ScheduleColumns.COLUMNS);
+
+  /** {@link #FIND}, locking the row until the surrounding transaction ends. */
+  static final String FIND_FOR_UPDATE = FIND + "FOR UPDATE";
+
+  public Optional<ScheduleRow> find(UUID tenantId, ScheduleKey key) {
+    return Sql.queryOne(ds, FIND, s -> bindKey(s, tenantId, key), ScheduleColumns::mapRow);
   }
 
-  public Optional<ScheduleRow> findByName(UUID tenantId, String name) {
+  /**
+   * Reads a schedule and locks its row until the surrounding transaction ends, so that a
+   * read-modify-write by the API cannot interleave with another one or with an executor's
+   * completion of the same row.
+   */
+  public Optional<ScheduleRow> lock(UUID tenantId, ScheduleKey key) {
     return Sql.queryOne(
-        ds,
-        "SELECT " + ScheduleColumns.COLUMNS + " FROM schedule WHERE tenant_id = ? AND name = ?",
-        s -> {
-          s.setObject(1, tenantId);
-          s.setString(2, name);
-        },
-        ScheduleColumns::mapRow);
+        ds, FIND_FOR_UPDATE, s -> bindKey(s, tenantId, key), ScheduleColumns::mapRow);
   }
+
+  private static void bindKey(PreparedStatement s, UUID tenantId, ScheduleKey key)
+      throws SQLException {
+    s.setObject(1, tenantId);
+    s.setObject(2, key.id());
+    s.setString(3, key.name());
+  }
+
+  /** Parameters: tenant, names. */
+  static final String EXISTING_NAMES =
+      """
+      SELECT name FROM schedule WHERE tenant_id = ? AND name = ANY (?)
+      """;
 
   /** Which of these names the tenant's schedules already use. */
   public Set<String> existingNames(UUID tenantId, Collection<String> names) {
@@ -110,44 +134,12 @@ public final class ScheduleRepository {
             c ->
                 Sql.query(
                     c,
-                    "SELECT name FROM schedule WHERE tenant_id = ? AND name = ANY (?)",
+                    EXISTING_NAMES,
                     s -> {
                       s.setObject(1, tenantId);
                       s.setArray(2, c.createArrayOf("text", names.toArray()));
                     },
                     r -> r.getString("name"))));
-  }
-
-  /**
-   * Reads a schedule and locks its row until the surrounding transaction ends, so that a
-   * read-modify-write by the API cannot interleave with another one or with an executor's
-   * completion of the same row.
-   */
-  public Optional<ScheduleRow> lock(UUID tenantId, UUID id) {
-    return Sql.queryOne(
-        ds,
-        "SELECT "
-            + ScheduleColumns.COLUMNS
-            + " FROM schedule WHERE id = ? AND tenant_id = ? FOR UPDATE",
-        s -> {
-          s.setObject(1, id);
-          s.setObject(2, tenantId);
-        },
-        ScheduleColumns::mapRow);
-  }
-
-  /** {@link #lock} by name. */
-  public Optional<ScheduleRow> lockByName(UUID tenantId, String name) {
-    return Sql.queryOne(
-        ds,
-        "SELECT "
-            + ScheduleColumns.COLUMNS
-            + " FROM schedule WHERE tenant_id = ? AND name = ? FOR UPDATE",
-        s -> {
-          s.setObject(1, tenantId);
-          s.setString(2, name);
-        },
-        ScheduleColumns::mapRow);
   }
 
   private static final String UPDATE =
@@ -187,6 +179,18 @@ public final class ScheduleRepository {
     return updated == 1;
   }
 
+  /** Parameters: id, tenant. */
+  static final String DELETE =
+      """
+      DELETE FROM schedule WHERE id = ? AND tenant_id = ?
+      """;
+
+  /** Parameters: schedule id, tenant. */
+  static final String DELETE_HISTORY =
+      """
+      DELETE FROM execution WHERE schedule_id = ? AND tenant_id = ?
+      """;
+
   /**
    * Deletes a schedule and its history. A trigger of it that is in flight completes into nothing:
    * the executor's guarded completion finds no row.
@@ -194,25 +198,39 @@ public final class ScheduleRepository {
    * @return false when the tenant has no such schedule
    */
   public boolean delete(UUID tenantId, UUID id) {
-    int deleted =
-        Sql.update(
-            ds,
-            "DELETE FROM schedule WHERE id = ? AND tenant_id = ?",
-            s -> {
-              s.setObject(1, id);
-              s.setObject(2, tenantId);
-            });
+    Sql.Binder idAndTenant =
+        s -> {
+          s.setObject(1, id);
+          s.setObject(2, tenantId);
+        };
+    int deleted = Sql.update(ds, DELETE, idAndTenant);
     if (deleted == 1) {
-      Sql.update(
-          ds,
-          "DELETE FROM execution WHERE schedule_id = ? AND tenant_id = ?",
-          s -> {
-            s.setObject(1, id);
-            s.setObject(2, tenantId);
-          });
+      Sql.update(ds, DELETE_HISTORY, idAndTenant);
     }
     return deleted == 1;
   }
+
+  /**
+   * A page of a tenant's schedules in id order, after a cursor. Each filter is matched when it is
+   * given and skipped when its parameter is null, so one statement serves every combination; the
+   * scan runs along {@code schedule_tenant} from the cursor either way.
+   *
+   * <p>Parameters: tenant, after (or null), state (twice), labels (twice), name pattern (twice),
+   * limit.
+   */
+  static final String LIST =
+      """
+      SELECT %s
+        FROM schedule
+       WHERE tenant_id = ?
+         AND id > coalesce(?::uuid, '00000000-0000-0000-0000-000000000000')
+         AND (?::text IS NULL OR state = ?)
+         AND (?::jsonb IS NULL OR labels @> ?::jsonb)
+         AND (?::text IS NULL OR name LIKE ? ESCAPE '\\')
+       ORDER BY id
+       LIMIT ?
+      """
+          .formatted(ScheduleColumns.COLUMNS);
 
   /**
    * A page of a tenant's schedules in id order (creation order: ids are UUIDv7), after the id
@@ -220,43 +238,22 @@ public final class ScheduleRepository {
    * skips a row because rows were inserted or deleted meanwhile.
    */
   public List<ScheduleRow> list(UUID tenantId, ScheduleFilter filter, UUID after, int limit) {
-    StringBuilder sql =
-        new StringBuilder("SELECT ")
-            .append(ScheduleColumns.COLUMNS)
-            .append(" FROM schedule WHERE tenant_id = ?");
-    List<Sql.Binder> binders = new ArrayList<>();
-    if (after != null) {
-      sql.append(" AND id > ?");
-    }
-    if (filter.state() != null) {
-      sql.append(" AND state = ?");
-    }
-    if (!filter.labels().isEmpty()) {
-      sql.append(" AND labels @> ?::jsonb");
-    }
-    if (filter.namePrefix() != null) {
-      sql.append(" AND name LIKE ? ESCAPE '\\'");
-    }
-    sql.append(" ORDER BY id LIMIT ?");
+    String state = filter.state() == null ? null : filter.state().name();
+    String labels = filter.labels().isEmpty() ? null : Json.text(filter.labels());
+    String name = filter.namePrefix() == null ? null : likePrefix(filter.namePrefix());
     return Sql.query(
         ds,
-        sql.toString(),
+        LIST,
         s -> {
-          int i = 0;
-          s.setObject(++i, tenantId);
-          if (after != null) {
-            s.setObject(++i, after);
-          }
-          if (filter.state() != null) {
-            s.setString(++i, filter.state().name());
-          }
-          if (!filter.labels().isEmpty()) {
-            s.setString(++i, Json.text(filter.labels()));
-          }
-          if (filter.namePrefix() != null) {
-            s.setString(++i, likePrefix(filter.namePrefix()));
-          }
-          s.setInt(++i, limit);
+          s.setObject(1, tenantId);
+          s.setObject(2, after);
+          s.setString(3, state);
+          s.setString(4, state);
+          s.setString(5, labels);
+          s.setString(6, labels);
+          s.setString(7, name);
+          s.setString(8, name);
+          s.setInt(9, limit);
         },
         ScheduleColumns::mapRow);
   }
@@ -264,6 +261,17 @@ public final class ScheduleRepository {
   private static String likePrefix(String prefix) {
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
+
+  /** Parameters: tenant. */
+  static final String COUNT_BY_STATE =
+      """
+      SELECT state, count(*) AS n,
+             count(*) FILTER (WHERE state = 'ACTIVE' AND next_fire_at <= now()
+                                AND (lease_until IS NULL OR lease_until < now())) AS due
+        FROM schedule
+       WHERE tenant_id = ?
+       GROUP BY state
+      """;
 
   /**
    * How many of a tenant's schedules are in each state, and how many active ones are due now (by
@@ -277,14 +285,7 @@ public final class ScheduleRepository {
     long[] due = {0};
     Sql.query(
         ds,
-        """
-        SELECT state, count(*) AS n,
-               count(*) FILTER (WHERE state = 'ACTIVE' AND next_fire_at <= now()
-                                  AND (lease_until IS NULL OR lease_until < now())) AS due
-          FROM schedule
-         WHERE tenant_id = ?
-         GROUP BY state
-        """,
+        COUNT_BY_STATE,
         s -> s.setObject(1, tenantId),
         r -> {
           counts.put(ScheduleState.valueOf(r.getString("state")), r.getLong("n"));

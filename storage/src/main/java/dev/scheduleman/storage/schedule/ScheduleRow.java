@@ -3,6 +3,9 @@ package dev.scheduleman.storage.schedule;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.trigger.LastRun;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
+import dev.scheduleman.sdk.trigger.TriggerState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -26,5 +29,29 @@ public record ScheduleRow(
 
   public ScheduleRow {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+  }
+
+  /** Where the schedule's trigger stands. */
+  public TriggerState trigger() {
+    return new TriggerState(state, pending);
+  }
+
+  /** This row with the trigger moved as given: a user's state change, one version on. */
+  public ScheduleRow moved(TriggerState trigger, Instant now) {
+    return new ScheduleRow(
+        id,
+        tenantId,
+        name,
+        description,
+        labels,
+        spec,
+        target,
+        retry,
+        trigger.state(),
+        trigger.pending(),
+        lastRun,
+        version + 1,
+        createdAt,
+        now);
   }
 }

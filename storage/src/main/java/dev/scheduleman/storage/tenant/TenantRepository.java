@@ -16,19 +16,24 @@ import javax.sql.DataSource;
 /** Every statement on {@code tenant}. */
 public final class TenantRepository {
 
-  private static final String COLUMNS =
-      "id, name, signing_secret, previous_signing_secret, previous_secret_expires_at, created_at";
-
   private final DataSource ds;
 
   public TenantRepository(DataSource ds) {
     this.ds = ds;
   }
 
+  /** Parameters: id, name, secret, previous secret, its expiry, created at. */
+  static final String INSERT =
+      """
+      INSERT INTO tenant (id, name, signing_secret, previous_signing_secret,
+                          previous_secret_expires_at, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)
+      """;
+
   public void insert(TenantRow tenant) {
     Sql.update(
         ds,
-        "INSERT INTO tenant (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)",
+        INSERT,
         s -> {
           s.setObject(1, tenant.id());
           s.setString(2, tenant.name());
@@ -39,6 +44,14 @@ public final class TenantRepository {
         });
   }
 
+  /** Parameters: id, name, secret, created at. */
+  static final String INSERT_IF_ABSENT =
+      """
+      INSERT INTO tenant (id, name, signing_secret, created_at)
+      VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO NOTHING
+      """;
+
   /**
    * Inserts the tenant unless one of that name exists; either way returns the stored one. Safe when
    * several API instances start at once.
@@ -46,9 +59,7 @@ public final class TenantRepository {
   public TenantRow insertIfAbsent(TenantRow tenant) {
     Sql.update(
         ds,
-        "INSERT INTO tenant ("
-            + COLUMNS
-            + ") VALUES (?, ?, ?, NULL, NULL, ?) ON CONFLICT (name) DO NOTHING",
+        INSERT_IF_ABSENT,
         s -> {
           s.setObject(1, tenant.id());
           s.setString(2, tenant.name());
@@ -58,26 +69,57 @@ public final class TenantRepository {
     return findByName(tenant.name()).orElseThrow();
   }
 
+  /** By id or by name (the other parameter is null). Parameters: id, name. */
+  static final String FIND =
+      """
+      SELECT id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
+             created_at
+        FROM tenant
+       WHERE id = ? OR name = ?
+      """;
+
   public Optional<TenantRow> findById(UUID id) {
-    return Sql.queryOne(
-        ds,
-        "SELECT " + COLUMNS + " FROM tenant WHERE id = ?",
-        s -> s.setObject(1, id),
-        TenantRepository::map);
+    return find(id, null);
   }
 
   public Optional<TenantRow> findByName(String name) {
+    return find(null, name);
+  }
+
+  private Optional<TenantRow> find(UUID id, String name) {
     return Sql.queryOne(
         ds,
-        "SELECT " + COLUMNS + " FROM tenant WHERE name = ?",
-        s -> s.setString(1, name),
+        FIND,
+        s -> {
+          s.setObject(1, id);
+          s.setString(2, name);
+        },
         TenantRepository::map);
   }
 
+  static final String LIST =
+      """
+      SELECT id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
+             created_at
+        FROM tenant
+       ORDER BY name
+      """;
+
   public List<TenantRow> list() {
-    return Sql.query(
-        ds, "SELECT " + COLUMNS + " FROM tenant ORDER BY name", s -> {}, TenantRepository::map);
+    return Sql.query(ds, LIST, s -> {}, TenantRepository::map);
   }
+
+  /** Parameters: the previous secret's expiry, the new secret, the tenant. */
+  static final String ROTATE_SECRET =
+      """
+      UPDATE tenant
+         SET previous_signing_secret = signing_secret,
+             previous_secret_expires_at = ?,
+             signing_secret = ?
+       WHERE id = ?
+      RETURNING id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
+                created_at
+      """;
 
   /**
    * Makes {@code newSecret} the signing secret; the current one keeps signing beside it until
@@ -86,15 +128,7 @@ public final class TenantRepository {
   public Optional<TenantRow> rotateSecret(UUID id, String newSecret, Instant previousExpiresAt) {
     return Sql.queryOne(
         ds,
-        """
-        UPDATE tenant
-           SET previous_signing_secret = signing_secret,
-               previous_secret_expires_at = ?,
-               signing_secret = ?
-         WHERE id = ?
-        RETURNING %s
-        """
-            .formatted(COLUMNS),
+        ROTATE_SECRET,
         s -> {
           setInstant(s, 1, previousExpiresAt);
           s.setString(2, newSecret);

@@ -43,7 +43,7 @@ class ScheduleRepositoryTest {
     assertThat(schedules.update(renamed, 1)).isTrue();
     assertThat(schedules.update(withNameAndVersion(row, "c", 2), 1)).isFalse();
 
-    ScheduleRow stored = schedules.findById(tenant.id(), row.id()).orElseThrow();
+    ScheduleRow stored = schedules.find(tenant.id(), ScheduleKey.byId(row.id())).orElseThrow();
     assertThat(stored.name()).isEqualTo("b");
     assertThat(stored.version()).isEqualTo(2);
   }
@@ -53,8 +53,8 @@ class ScheduleRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).named("mine").build();
     schedules.insert(row);
 
-    assertThat(schedules.findById(other.id(), row.id())).isEmpty();
-    assertThat(schedules.findByName(other.id(), "mine")).isEmpty();
+    assertThat(schedules.find(other.id(), ScheduleKey.byId(row.id()))).isEmpty();
+    assertThat(schedules.find(other.id(), ScheduleKey.byName("mine"))).isEmpty();
     assertThat(schedules.list(other.id(), ScheduleFilter.ALL, null, 10)).isEmpty();
     assertThat(schedules.delete(other.id(), row.id())).isFalse();
     ScheduleRow foreign =
@@ -74,7 +74,7 @@ class ScheduleRepositoryTest {
             row.createdAt(),
             row.updatedAt());
     assertThat(schedules.update(foreign, 1)).isFalse();
-    assertThat(schedules.findById(tenant.id(), row.id())).isPresent();
+    assertThat(schedules.find(tenant.id(), ScheduleKey.byId(row.id()))).isPresent();
   }
 
   @Test
@@ -112,7 +112,7 @@ class ScheduleRepositoryTest {
 
     assertThat(schedules.delete(tenant.id(), row.id())).isTrue();
 
-    assertThat(schedules.findById(tenant.id(), row.id())).isEmpty();
+    assertThat(schedules.find(tenant.id(), ScheduleKey.byId(row.id()))).isEmpty();
     assertThat(executions.listForSchedule(tenant.id(), row.id(), null, 10)).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import static dev.scheduleman.storage.testing.Fixtures.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.sql.Sql;
@@ -123,7 +124,7 @@ class SchemaConstraintsTest {
   void anEveryScheduleNeedsItsIntervalAndStart() {
     ScheduleRow every = aSchedule(tenant.id()).every(Duration.ofMinutes(5)).build();
     schedules.insert(every);
-    assertThat(schedules.findById(tenant.id(), every.id()).orElseThrow().spec())
+    assertThat(schedules.find(tenant.id(), ScheduleKey.byId(every.id())).orElseThrow().spec())
         .isEqualTo(every.spec());
   }
 }

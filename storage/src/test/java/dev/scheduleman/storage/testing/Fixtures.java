@@ -9,9 +9,9 @@ import dev.scheduleman.sdk.spec.AtSpec;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
 import dev.scheduleman.storage.execution.ExecutionRow;
-import dev.scheduleman.storage.schedule.PendingTrigger;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
 import dev.scheduleman.storage.tenant.TenantRow;
@@ -124,7 +124,7 @@ public final class Fixtures {
       ScheduleSpec effective = spec == null ? new AtSpec(fireAt) : spec;
       PendingTrigger pending =
           state == ScheduleState.ACTIVE
-              ? new PendingTrigger(fireAt, fireAt, Ids.newId(), 0, leaseOwner, leaseUntil)
+              ? PendingTrigger.restore(fireAt, fireAt, Ids.newId(), 0, leaseOwner, leaseUntil)
               : PendingTrigger.none();
       Instant now = now();
       return new ScheduleRow(

@@ -1,12 +1,13 @@
-package dev.scheduleman.executor.delivery;
+package dev.scheduleman.executor.send;
 
-import dev.scheduleman.sdk.model.Outcome;
+import dev.scheduleman.executor.complete.Delivery;
+import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import dev.scheduleman.sdk.webhook.WebhookSigner;
-import dev.scheduleman.storage.schedule.ClaimedTrigger;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -31,13 +32,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
 
 /**
- * Calls a trigger's webhook with the Vert.x HTTP client: asynchronous, with pooled keep-alive
- * connections, a hard deadline of the schedule's timeout for the whole exchange, and the Standard
- * Webhooks headers. Every way a call can go wrong ends as a failed {@link DeliveryResult} with a
- * reason a person can read; nothing is thrown.
+ * The third stage: calls a trigger's webhook with the Vert.x HTTP client: asynchronous, with pooled
+ * keep-alive connections, a hard deadline of the schedule's timeout for the whole exchange, and the
+ * Standard Webhooks headers. Every trigger handed in leaves as exactly one {@link Delivery}: a
+ * trigger that cannot be fired as stored as a defect, every way a call can go wrong as a failure
+ * with a reason a person can read; nothing is thrown.
  */
 public final class WebhookSender implements AutoCloseable {
 
@@ -47,12 +50,26 @@ public final class WebhookSender implements AutoCloseable {
   private final HttpClient client;
   private final TargetAddresses targets;
   private final Clock clock;
+  private final ExecutorMetrics metrics;
+  private final Consumer<Delivery> delivered;
   private final Map<List<String>, WebhookSigner> signers = new ConcurrentHashMap<>();
 
-  public WebhookSender(Vertx vertx, TargetAddresses targets, int connectionsPerHost, Clock clock) {
+  /**
+   * @param clock the database's clock: the times deliveries are recorded at
+   * @param delivered where each delivery goes: the next stage
+   */
+  public WebhookSender(
+      Vertx vertx,
+      TargetAddresses targets,
+      int connectionsPerHost,
+      Clock clock,
+      ExecutorMetrics metrics,
+      Consumer<Delivery> delivered) {
     this.vertx = vertx;
     this.targets = targets;
     this.clock = clock;
+    this.metrics = metrics;
+    this.delivered = delivered;
     this.client =
         vertx.createHttpClient(
             new HttpClientOptions()
@@ -63,36 +80,56 @@ public final class WebhookSender implements AutoCloseable {
             new PoolOptions().setHttp1MaxSize(connectionsPerHost).setMaxWaitQueueSize(-1));
   }
 
-  /**
-   * Sends the webhook of a claimed trigger.
-   *
-   * @param skew the database's clock minus this machine's, to report times in database time
-   */
-  public Future<DeliveryResult> send(ClaimedTrigger trigger, Duration skew) {
-    Instant started = clock.instant();
-    Instant firedAt = started.plus(skew);
+  /** Sends the webhook of a claimed trigger; its delivery goes on when it has ended. */
+  public void send(ClaimedTrigger trigger) {
+    Future<Delivery> delivery;
+    try {
+      delivery =
+          trigger.defect().isPresent()
+              ? Future.succeededFuture(
+                  Delivery.notFired(trigger, clock.instant(), trigger.defect().get()))
+              : attempt(trigger);
+    } catch (RuntimeException e) {
+      delivery =
+          Future.succeededFuture(
+              Delivery.failed(
+                  trigger, clock.instant(), Duration.ZERO, "could not send: " + e.getMessage()));
+    }
+    delivery.onComplete(
+        done -> {
+          Delivery d =
+              done.succeeded()
+                  ? done.result()
+                  : Delivery.failed(trigger, clock.instant(), Duration.ZERO, "request failed");
+          metrics.fired(d.succeeded());
+          delivered.accept(d);
+        });
+  }
+
+  private Future<Delivery> attempt(ClaimedTrigger trigger) {
+    Instant firedAt = clock.instant();
     Target target = trigger.target();
     URI uri;
     try {
       uri = URI.create(target.url());
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(
-          fail(firedAt, started, "stored URL is invalid: " + target.url()));
+          fail(trigger, firedAt, "stored URL is invalid: " + target.url()));
     }
     Optional<String> host = TargetAddresses.hostOf(uri);
     if (host.isEmpty()) {
-      return Future.succeededFuture(fail(firedAt, started, "stored URL has no host"));
+      return Future.succeededFuture(fail(trigger, firedAt, "stored URL has no host"));
     }
     Optional<String> refused = targets.checkHost(host.get());
     if (refused.isPresent()) {
-      return Future.succeededFuture(fail(firedAt, started, "target refused: " + refused.get()));
+      return Future.succeededFuture(fail(trigger, firedAt, "target refused: " + refused.get()));
     }
     return resolve(host.get())
         .transform(
             resolved -> {
               if (resolved.failed()) {
                 return Future.succeededFuture(
-                    fail(firedAt, started, describe(resolved.cause(), target.timeout())));
+                    fail(trigger, firedAt, describe(resolved.cause(), target.timeout())));
               }
               InetAddress address = resolved.result();
               if (address != null) {
@@ -100,10 +137,10 @@ public final class WebhookSender implements AutoCloseable {
                 if (rebound.isPresent()) {
                   return Future.succeededFuture(
                       fail(
-                          firedAt, started, "target refused: " + host.get() + " " + rebound.get()));
+                          trigger, firedAt, "target refused: " + host.get() + " " + rebound.get()));
                 }
               }
-              return exchange(trigger, uri, address, firedAt, started);
+              return exchange(trigger, uri, address, firedAt);
             });
   }
 
@@ -119,8 +156,8 @@ public final class WebhookSender implements AutoCloseable {
     return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
   }
 
-  private Future<DeliveryResult> exchange(
-      ClaimedTrigger trigger, URI uri, InetAddress address, Instant firedAt, Instant started) {
+  private Future<Delivery> exchange(
+      ClaimedTrigger trigger, URI uri, InetAddress address, Instant firedAt) {
     Target target = trigger.target();
     long timeoutMs = Math.max(1, target.timeout().toMillis());
     int attempt = trigger.attempt() + 1;
@@ -159,7 +196,7 @@ public final class WebhookSender implements AutoCloseable {
     // The timeout is the target's time to answer: it runs from the moment a connection is ready
     // (time spent waiting for one of this executor's pooled connections is not the target's fault,
     // and is bounded by the in-flight cap).
-    Promise<DeliveryResult> result = Promise.promise();
+    Promise<Delivery> result = Promise.promise();
     String timedOut = "timed out after " + Durations.formatCompact(target.timeout());
     client
         .request(options)
@@ -169,7 +206,7 @@ public final class WebhookSender implements AutoCloseable {
                   vertx.setTimer(
                       timeoutMs,
                       id -> {
-                        if (result.tryComplete(fail(firedAt, started, timedOut))) {
+                        if (result.tryComplete(fail(trigger, firedAt, timedOut))) {
                           req.reset(0, new TimeoutException("deadline"));
                         }
                       });
@@ -190,18 +227,16 @@ public final class WebhookSender implements AutoCloseable {
             done -> {
               if (done.failed()) {
                 result.tryComplete(
-                    fail(firedAt, started, describe(done.cause(), target.timeout())));
+                    fail(trigger, firedAt, describe(done.cause(), target.timeout())));
                 return;
               }
               Answer answer = done.result();
-              boolean ok = answer.status >= 200 && answer.status < 300;
               result.tryComplete(
-                  new DeliveryResult(
-                      ok ? Outcome.SUCCEEDED : Outcome.FAILED,
+                  Delivery.answered(
+                      trigger,
                       firedAt,
-                      Duration.between(started, clock.instant()),
+                      Duration.between(firedAt, clock.instant()),
                       answer.status,
-                      ok ? null : "HTTP " + answer.status,
                       answer.excerpt));
             });
     return result.future();
@@ -241,8 +276,8 @@ public final class WebhookSender implements AutoCloseable {
     return signers.computeIfAbsent(trigger.signingSecrets(), WebhookSigner::new);
   }
 
-  private DeliveryResult fail(Instant firedAt, Instant started, String error) {
-    return DeliveryResult.failed(firedAt, Duration.between(started, clock.instant()), error);
+  private Delivery fail(ClaimedTrigger trigger, Instant firedAt, String error) {
+    return Delivery.failed(trigger, firedAt, Duration.between(firedAt, clock.instant()), error);
   }
 
   /** A failure as a person would say it, without Java class names. */

@@ -1,11 +1,12 @@
-package dev.scheduleman.executor.completion;
+package dev.scheduleman.executor.complete;
 
-import dev.scheduleman.executor.claim.InFlight;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.storage.execution.ExecutionRepository;
-import dev.scheduleman.storage.schedule.TriggerRepository;
-import dev.scheduleman.storage.schedule.TriggerUpdate;
 import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import dev.scheduleman.storage.trigger.TriggerRepository;
+import dev.scheduleman.storage.trigger.TriggerUpdate;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,51 +14,62 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
 /**
- * Writes completions in batches: every {@code interval}, or as soon as a batch is full, one
- * transaction updates the triggers (one statement, each row guarded) and appends the attempts to
- * the history (one statement). When the database is away the batch is kept and retried with a
- * backoff; meanwhile the in-flight cap stops new claims, so nothing piles up and nothing is lost (a
- * lease that expires meanwhile lets another executor fire the trigger again: at least once).
+ * The last stage: decides what follows each delivery (through the trigger state machine) and writes
+ * it in batches: every {@code interval}, or as soon as a batch is full, one transaction updates the
+ * triggers (one statement, each row guarded) and appends the attempts to the history (one
+ * statement). When the database is away the batch is kept and retried with a backoff; meanwhile the
+ * in-flight cap stops new claims, so nothing piles up and nothing is lost (a lease that expires
+ * meanwhile lets another executor fire the trigger again: at least once).
  */
 public final class Completer implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(Completer.class);
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+  /** How completions are batched. */
+  public record Settings(String owner, Duration interval, int batchSize) {}
+
   private final DataSource ds;
   private final TriggerRepository triggers;
   private final ExecutionRepository executions;
-  private final String owner;
-  private final Duration interval;
-  private final int batchSize;
-  private final InFlight inFlight;
+  private final Settings settings;
+  private final Clock clock;
+  private final RandomGenerator random;
   private final ExecutorMetrics metrics;
-  private final LinkedBlockingQueue<Completion> queue = new LinkedBlockingQueue<>();
+  private final Consumer<List<ClaimedTrigger>> written;
+  private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
 
+  /**
+   * @param clock the database's clock: the time a retry's backoff starts from
+   * @param written told of the triggers whose completion is written (or given up): they are no
+   *     longer held
+   */
   public Completer(
       DataSource ds,
       TriggerRepository triggers,
       ExecutionRepository executions,
-      String owner,
-      Duration interval,
-      int batchSize,
-      InFlight inFlight,
-      ExecutorMetrics metrics) {
+      Settings settings,
+      Clock clock,
+      RandomGenerator random,
+      ExecutorMetrics metrics,
+      Consumer<List<ClaimedTrigger>> written) {
     this.ds = ds;
     this.triggers = triggers;
     this.executions = executions;
-    this.owner = owner;
-    this.interval = interval;
-    this.batchSize = batchSize;
-    this.inFlight = inFlight;
+    this.settings = settings;
+    this.clock = clock;
+    this.random = random;
     this.metrics = metrics;
-    this.thread = new Thread(this::run, "scheduleman-complete-" + owner);
+    this.written = written;
+    this.thread = new Thread(this::run, "scheduleman-complete-" + settings.owner());
     this.thread.setDaemon(true);
   }
 
@@ -65,8 +77,9 @@ public final class Completer implements AutoCloseable {
     thread.start();
   }
 
-  public void submit(Completion completion) {
-    queue.add(completion);
+  /** Takes a delivery from the send stage; never blocks. */
+  public void submit(Delivery delivery) {
+    queue.add(delivery);
   }
 
   public int pending() {
@@ -74,21 +87,23 @@ public final class Completer implements AutoCloseable {
   }
 
   private void run() {
-    List<Completion> batch = new ArrayList<>(batchSize);
+    List<Delivery> taken = new ArrayList<>(settings.batchSize());
+    List<Completion> batch = new ArrayList<>(settings.batchSize());
     int failures = 0;
     while (running || !queue.isEmpty() || !batch.isEmpty()) {
       try {
         if (batch.isEmpty()) {
-          Completion first = queue.poll(interval.toMillis(), TimeUnit.MILLISECONDS);
+          Delivery first = queue.poll(settings.interval().toMillis(), TimeUnit.MILLISECONDS);
           if (first == null) {
             continue;
           }
-          batch.add(first);
-          queue.drainTo(batch, batchSize - 1);
+          taken.add(first);
+          queue.drainTo(taken, settings.batchSize() - 1);
+          decide(taken, batch);
+          taken.clear();
         }
         write(batch);
-        inFlight.release(batch.size());
-        batch.clear();
+        done(batch);
         failures = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -107,8 +122,8 @@ public final class Completer implements AutoCloseable {
               "giving up on %d completions at shutdown; their leases will expire"
                   + " and another executor fires them again",
               batch.size());
-          inFlight.release(batch.size());
-          batch.clear();
+          done(batch);
+          written.accept(queue.stream().map(Delivery::trigger).toList());
           queue.clear();
           return;
         }
@@ -117,14 +132,40 @@ public final class Completer implements AutoCloseable {
     }
   }
 
+  /** Decides each delivery once, so a batch retried after a database error keeps its decisions. */
+  private void decide(List<Delivery> deliveries, List<Completion> batch) {
+    for (Delivery d : deliveries) {
+      try {
+        batch.add(Completions.of(d, settings.owner(), clock.instant(), random));
+      } catch (RuntimeException e) {
+        LOG.errorf(
+            e,
+            "schedule %s execution %s: could not decide what follows; its lease will expire"
+                + " and it fires again",
+            d.trigger().scheduleId(),
+            d.trigger().executionId());
+        metrics.completionFailed();
+        written.accept(List.of(d.trigger()));
+      }
+    }
+  }
+
+  private void done(List<Completion> batch) {
+    written.accept(batch.stream().map(Completion::trigger).toList());
+    batch.clear();
+  }
+
   private void write(List<Completion> batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
     List<TriggerUpdate> updates = batch.stream().map(Completion::update).toList();
     Set<UUID> applied =
         Sql.inTransaction(
             ds,
             "complete triggers",
             c -> {
-              Set<UUID> updated = triggers.complete(c, owner, updates);
+              Set<UUID> updated = triggers.complete(c, settings.owner(), updates);
               executions.append(c, batch.stream().map(Completion::attempt).toList());
               return updated;
             });

@@ -1,4 +1,4 @@
-package dev.scheduleman.storage.schedule;
+package dev.scheduleman.storage.trigger;
 
 import static dev.scheduleman.storage.testing.Fixtures.aSchedule;
 import static dev.scheduleman.storage.testing.Fixtures.aTenant;
@@ -7,6 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.sdk.model.Outcome;
 import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.trigger.LastRun;
+import dev.scheduleman.sdk.trigger.Transition;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
+import dev.scheduleman.sdk.trigger.TriggerState;
+import dev.scheduleman.sdk.trigger.TriggerStateMachine;
+import dev.scheduleman.storage.schedule.ScheduleKey;
+import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.sql.Sql;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
@@ -15,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -41,18 +50,31 @@ class TriggerRepositoryTest {
   }
 
   private ClaimedTrigger claimOne(String owner) {
-    List<ClaimedTrigger> claimed = triggers.claimDue(owner, 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim(owner, 10, LOOKAHEAD, MARGIN), null);
     assertThat(claimed).hasSize(1);
     return claimed.get(0);
   }
 
-  private static TriggerUpdate retryLater(ClaimedTrigger t, Instant at) {
+  /** What a failed first attempt of {@code t} at {@code now} leads to: a retry, same id. */
+  private static TriggerUpdate retryLater(ClaimedTrigger t, Instant now) {
+    return update(t, TriggerEvent.FAILED, now);
+  }
+
+  private static TriggerUpdate update(ClaimedTrigger t, TriggerEvent event, Instant now) {
+    Transition.Moved moved =
+        (Transition.Moved)
+            TriggerStateMachine.next(
+                t.rules(),
+                new TriggerState(ScheduleState.ACTIVE, t.pending()),
+                event,
+                now,
+                new Random(1));
     return new TriggerUpdate(
         t.scheduleId(),
         t.executionId(),
-        ScheduleState.ACTIVE,
-        new PendingTrigger(at, t.scheduledFor(), t.executionId(), t.attempt() + 1, null, null),
-        new LastRun(Instant.now(), Outcome.FAILED, 503, "HTTP 503"));
+        moved.to(),
+        new LastRun(now, Outcome.FAILED, 503, "HTTP 503"));
   }
 
   private Set<UUID> complete(String owner, List<TriggerUpdate> updates) {
@@ -60,7 +82,7 @@ class TriggerRepositoryTest {
   }
 
   private ScheduleRow stored(UUID id) {
-    return schedules.findById(tenant.id(), id).orElseThrow();
+    return schedules.find(tenant.id(), ScheduleKey.byId(id)).orElseThrow();
   }
 
   @Test
@@ -68,13 +90,14 @@ class TriggerRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ClaimedTrigger t = claimOne("executor-a");
-    Instant retryAt = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.MILLIS);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    Set<UUID> applied = complete("executor-a", List.of(retryLater(t, retryAt)));
+    Set<UUID> applied = complete("executor-a", List.of(retryLater(t, now)));
 
     assertThat(applied).containsExactly(row.id());
     ScheduleRow after = stored(row.id());
-    assertThat(after.pending().nextFireAt()).isEqualTo(retryAt);
+    // The first retry waits exactly the minimum backoff (1 s by default).
+    assertThat(after.pending().nextFireAt()).isEqualTo(now.plusSeconds(1));
     assertThat(after.pending().attempt()).isEqualTo(1);
     assertThat(after.pending().executionId()).isEqualTo(t.executionId());
     assertThat(after.pending().leaseOwner()).isNull();
@@ -122,13 +145,7 @@ class TriggerRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ClaimedTrigger t = claimOne("executor-a");
-    TriggerUpdate bury =
-        new TriggerUpdate(
-            t.scheduleId(),
-            t.executionId(),
-            ScheduleState.DEAD,
-            new PendingTrigger(null, t.scheduledFor(), t.executionId(), 5, null, null),
-            new LastRun(Instant.now(), Outcome.FAILED, null, "timed out after 3s"));
+    TriggerUpdate bury = update(t, TriggerEvent.DEFECTIVE, Instant.now());
 
     assertThat(complete("executor-a", List.of(bury))).hasSize(1);
 
@@ -136,7 +153,10 @@ class TriggerRepositoryTest {
     assertThat(after.state()).isEqualTo(ScheduleState.DEAD);
     assertThat(after.pending().nextFireAt()).isNull();
     assertThat(after.pending().executionId()).isEqualTo(t.executionId());
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
+        .isEmpty();
   }
 
   @Test
@@ -145,9 +165,13 @@ class TriggerRepositoryTest {
     schedules.insert(mine);
     ClaimedTrigger t = claimOne("executor-a");
 
-    assertThat(triggers.release("executor-b", List.of(t.scheduleId()), List.of(t.executionId())))
+    assertThat(
+            triggers.release(
+                "executor-b", List.of(new TriggerRepository.Held(t.scheduleId(), t.executionId()))))
         .isZero();
-    assertThat(triggers.release("executor-a", List.of(t.scheduleId()), List.of(t.executionId())))
+    assertThat(
+            triggers.release(
+                "executor-a", List.of(new TriggerRepository.Held(t.scheduleId(), t.executionId()))))
         .isEqualTo(1);
     assertThat(stored(mine.id()).pending().leaseOwner()).isNull();
     assertThat(claimOne("executor-b").executionId()).isEqualTo(t.executionId());
@@ -160,8 +184,8 @@ class TriggerRepositoryTest {
             aSchedule(tenant.id()).dueIn(Duration.ofSeconds(-1)).build(),
             aSchedule(tenant.id()).dueIn(Duration.ofSeconds(-1)).build(),
             aSchedule(tenant.id()).dueIn(Duration.ofMinutes(5)).build()));
-    assertThat(triggers.dueBacklog()).isEqualTo(2);
-    triggers.claimDue("executor-a", 1, LOOKAHEAD, MARGIN);
-    assertThat(triggers.dueBacklog()).isEqualTo(1);
+    assertThat(triggers.dueBacklog(null)).isEqualTo(2);
+    triggers.claimDue(new TriggerRepository.Claim("executor-a", 1, LOOKAHEAD, MARGIN), null);
+    assertThat(triggers.dueBacklog(null)).isEqualTo(1);
   }
 }

@@ -1,4 +1,4 @@
-package dev.scheduleman.storage.schedule;
+package dev.scheduleman.storage.trigger;
 
 import static dev.scheduleman.storage.testing.Fixtures.aSchedule;
 import static dev.scheduleman.storage.testing.Fixtures.aTenant;
@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
+import dev.scheduleman.storage.schedule.ScheduleKey;
+import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
@@ -69,7 +72,8 @@ class ClaimDueTest {
   void claimLeasesDueTriggersToTheClaimerWithEverythingNeededToFireThem() {
     ScheduleRow row = insertDue(1).get(0);
 
-    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null);
 
     assertThat(claimed)
         .singleElement()
@@ -79,14 +83,14 @@ class ClaimDueTest {
               assertThat(t.executionId()).isEqualTo(row.pending().executionId());
               assertThat(t.target()).isEqualTo(row.target());
               assertThat(t.retry()).isEqualTo(row.retry());
-              assertThat(t.spec()).isEqualTo(row.spec());
+              assertThat(t.rules().spec()).contains(row.spec().toSpec());
               assertThat(t.signingSecrets()).containsExactly(tenant.signingSecret());
               assertThat(t.defect()).isEmpty();
               // greatest(now, due) + timeout (3 s) + margin (10 s), on the database's clock
               assertThat(Duration.between(t.databaseNow(), t.leaseUntil()))
                   .isBetween(Duration.ofSeconds(12), Duration.ofSeconds(13));
             });
-    ScheduleRow stored = schedules.findById(tenant.id(), row.id()).orElseThrow();
+    ScheduleRow stored = schedules.find(tenant.id(), ScheduleKey.byId(row.id())).orElseThrow();
     assertThat(stored.pending().leaseOwner()).isEqualTo("executor-a");
   }
 
@@ -94,7 +98,8 @@ class ClaimDueTest {
   void claimTakesTheEarliestDueFirstAndAtMostOneBatch() {
     List<ScheduleRow> rows = insertDue(5);
 
-    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 3, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 3, LOOKAHEAD, MARGIN), null);
 
     assertThat(claimed)
         .extracting(ClaimedTrigger::scheduleId)
@@ -107,7 +112,8 @@ class ClaimDueTest {
     ScheduleRow later = aSchedule(tenant.id()).dueIn(Duration.ofSeconds(30)).build();
     schedules.insert(List.of(soon, later));
 
-    List<ClaimedTrigger> claimed = triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null);
 
     assertThat(claimed)
         .singleElement()
@@ -124,16 +130,28 @@ class ClaimDueTest {
         List.of(ScheduleState.PAUSED, ScheduleState.COMPLETED, ScheduleState.DEAD)) {
       schedules.insert(aSchedule(tenant.id()).inState(state).build());
     }
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
+        .isEmpty();
   }
 
   @Test
   void liveLeaseIsNotClaimableByAnotherExecutor() {
     insertDue(1);
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).hasSize(1);
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
+        .hasSize(1);
 
-    assertThat(triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN)).isEmpty();
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-b", 10, LOOKAHEAD, MARGIN), null))
+        .isEmpty();
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
+        .isEmpty();
   }
 
   @Test
@@ -145,7 +163,8 @@ class ClaimDueTest {
             .build();
     schedules.insert(row);
 
-    List<ClaimedTrigger> claimed = triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN);
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim("executor-b", 10, LOOKAHEAD, MARGIN), null);
 
     assertThat(claimed)
         .singleElement()
@@ -154,7 +173,12 @@ class ClaimDueTest {
               assertThat(t.scheduleId()).isEqualTo(row.id());
               assertThat(t.executionId()).isEqualTo(row.pending().executionId());
             });
-    assertThat(schedules.findById(tenant.id(), row.id()).orElseThrow().pending().leaseOwner())
+    assertThat(
+            schedules
+                .find(tenant.id(), ScheduleKey.byId(row.id()))
+                .orElseThrow()
+                .pending()
+                .leaseOwner())
         .isEqualTo("executor-b");
   }
 
@@ -166,30 +190,24 @@ class ClaimDueTest {
       Set<UUID> claimedByA = claimInOpenTransaction(a, "executor-a", 4);
 
       // A's transaction still holds its row locks: B skips them instead of waiting.
-      Set<UUID> claimedByB = ids(triggers.claimDue("executor-b", 10, LOOKAHEAD, MARGIN));
+      Set<UUID> claimedByB =
+          ids(
+              triggers.claimDue(
+                  new TriggerRepository.Claim("executor-b", 10, LOOKAHEAD, MARGIN), null));
 
       assertThat(claimedByA).hasSize(4);
       assertThat(claimedByB).hasSize(6).doesNotContainAnyElementsOf(claimedByA);
       a.commit();
     }
-    assertThat(triggers.claimDue("executor-c", 10, LOOKAHEAD, MARGIN)).isEmpty();
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-c", 10, LOOKAHEAD, MARGIN), null))
+        .isEmpty();
   }
 
-  private static Set<UUID> claimInOpenTransaction(Connection c, String owner, int batch)
-      throws Exception {
-    try (PreparedStatement s = c.prepareStatement(TriggerRepository.CLAIM)) {
-      s.setString(1, owner);
-      s.setLong(2, MARGIN.toMillis());
-      s.setLong(3, LOOKAHEAD.toMillis());
-      s.setInt(4, batch);
-      Set<UUID> ids = new HashSet<>();
-      try (ResultSet r = s.executeQuery()) {
-        while (r.next()) {
-          ids.add(r.getObject("id", UUID.class));
-        }
-      }
-      return ids;
-    }
+  private Set<UUID> claimInOpenTransaction(Connection c, String owner, int batch) throws Exception {
+    return ids(
+        triggers.claimDue(c, new TriggerRepository.Claim(owner, batch, LOOKAHEAD, MARGIN), null));
   }
 
   @Test
@@ -212,7 +230,9 @@ class ClaimDueTest {
                   List<UUID> mine = new ArrayList<>();
                   List<ClaimedTrigger> batch;
                   do {
-                    batch = triggers.claimDue(owner, 100, LOOKAHEAD, MARGIN);
+                    batch =
+                        triggers.claimDue(
+                            new TriggerRepository.Claim(owner, 100, LOOKAHEAD, MARGIN), null);
                     batch.forEach(t -> mine.add(t.scheduleId()));
                   } while (!batch.isEmpty());
                   return mine;
@@ -238,7 +258,9 @@ class ClaimDueTest {
     tenants.rotateSecret(tenant.id(), next, Instant.now().plus(Duration.ofHours(24)));
     insertDue(1);
 
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
         .singleElement()
         .satisfies(
             t -> assertThat(t.signingSecrets()).containsExactly(next, tenant.signingSecret()));
@@ -250,7 +272,9 @@ class ClaimDueTest {
     new TenantRepository(ds).rotateSecret(tenant.id(), next, Instant.now().minusSeconds(1));
     insertDue(1);
 
-    assertThat(triggers.claimDue("executor-a", 10, LOOKAHEAD, MARGIN))
+    assertThat(
+            triggers.claimDue(
+                new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
         .singleElement()
         .satisfies(t -> assertThat(t.signingSecrets()).containsExactly(next));
   }
@@ -279,10 +303,8 @@ class ClaimDueTest {
       c.setAutoCommit(false);
       try (PreparedStatement s =
           c.prepareStatement("EXPLAIN (FORMAT JSON) " + TriggerRepository.CLAIM)) {
-        s.setString(1, "executor-a");
-        s.setLong(2, MARGIN.toMillis());
-        s.setLong(3, LOOKAHEAD.toMillis());
-        s.setInt(4, 500);
+        TriggerRepository.bindClaim(
+            s, new TriggerRepository.Claim("executor-a", 500, LOOKAHEAD, MARGIN), null);
         try (ResultSet r = s.executeQuery()) {
           r.next();
           return new ObjectMapper().readTree(r.getString(1));

@@ -1,4 +1,4 @@
-package dev.scheduleman.executor.health;
+package dev.scheduleman.executor.schema;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;

@@ -1,4 +1,4 @@
-package dev.scheduleman.storage.schedule;
+package dev.scheduleman.sdk.trigger;
 
 import dev.scheduleman.sdk.model.Outcome;
 import java.time.Instant;

@@ -1,0 +1,204 @@
+package dev.scheduleman.sdk.trigger;
+
+import dev.scheduleman.sdk.model.Ids;
+import dev.scheduleman.sdk.model.OnExhausted;
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.retry.Backoff;
+import dev.scheduleman.sdk.spec.Occurrence;
+import dev.scheduleman.sdk.spec.ScheduleSpec;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.random.RandomGenerator;
+
+/**
+ * Every way a trigger moves, in one place: the API's writes (create, update, pause, resume,
+ * trigger-now, re-arm) and the end of a delivery (succeeded, failed, defective), as one pure
+ * function of the schedule's rules, where the trigger stands, the event, the time and a random
+ * source (for the backoff's jitter). crud-api and the executor both call it; neither decides a
+ * trigger of its own.
+ *
+ * <p>The conventions it keeps:
+ *
+ * <ul>
+ *   <li>A replaced trigger gets a new execution id and no lease, so the executor holding the old
+ *       one finds its completion guarded out instead of overwriting the user's edit.
+ *   <li>A retry keeps the execution id (receivers deduplicate on it) and counts the attempt.
+ *   <li>A dead schedule keeps its last trigger without a fire time, so that re-arming fires it
+ *       again under the same id.
+ *   <li>Missed occurrences coalesce: after downtime, one catch-up fire, then the normal cadence.
+ * </ul>
+ */
+public final class TriggerStateMachine {
+
+  private TriggerStateMachine() {}
+
+  /**
+   * @param current where the schedule stands; null for {@link TriggerEvent#CREATE}, which has no
+   *     schedule yet
+   * @param now the time of the event (the database's, for deliveries)
+   */
+  public static Transition next(
+      TriggerRules rules,
+      TriggerState current,
+      TriggerEvent event,
+      Instant now,
+      RandomGenerator random) {
+    if (current == null) {
+      return event == TriggerEvent.CREATE
+          ? first(rules, now)
+          : new Transition.Refused("cannot " + event.verb() + " a schedule that does not exist");
+    }
+    if (event.isDelivery()) {
+      return delivered(rules, current, event, now, random);
+    }
+    ScheduleState state = current.state();
+    return switch (event) {
+      case CREATE -> refuse(event, state, "the schedule exists already");
+      case UPDATE_SAME_SPEC ->
+          switch (state) {
+            case ACTIVE -> new Transition.Moved(current, false, "trigger kept, with its lease");
+            case PAUSED -> paused("stays paused");
+            case COMPLETED -> new Transition.Moved(current, false, "stays completed");
+            case DEAD -> rearm(current, now);
+          };
+      case UPDATE_NEW_SPEC ->
+          state == ScheduleState.PAUSED ? paused("stays paused") : first(rules, now);
+      case PAUSE ->
+          switch (state) {
+            case ACTIVE -> paused("trigger dropped");
+            case PAUSED -> new Transition.Unchanged("already paused");
+            default -> refuse(event, state, "only an active schedule can be paused");
+          };
+      case RESUME ->
+          switch (state) {
+            case PAUSED ->
+                rules.spec().isPresent()
+                    ? first(rules, now)
+                    : refuse(
+                        event,
+                        state,
+                        "the stored schedule no longer parses ("
+                            + rules.defect()
+                            + "); replace it with PUT to fix it");
+            case ACTIVE -> new Transition.Unchanged("already active");
+            default -> refuse(event, state, "only a paused schedule can be resumed");
+          };
+      case TRIGGER_NOW ->
+          switch (state) {
+            case ACTIVE, COMPLETED ->
+                active(
+                    PendingTrigger.fresh(now, now, Ids.newId()),
+                    false,
+                    "fires now under a new id; then the cadence goes on");
+            case PAUSED -> refuse(event, state, "a paused schedule does not fire; resume it");
+            case DEAD -> refuse(event, state, "a dead schedule fires again when it is re-armed");
+          };
+      case REARM ->
+          state == ScheduleState.DEAD
+              ? rearm(current, now)
+              : refuse(event, state, "only a dead schedule can be re-armed");
+      case SUCCEEDED, FAILED, DEFECTIVE -> throw new AssertionError(event);
+    };
+  }
+
+  private static Transition delivered(
+      TriggerRules rules,
+      TriggerState current,
+      TriggerEvent event,
+      Instant now,
+      RandomGenerator random) {
+    if (current.state() != ScheduleState.ACTIVE || current.pending().isNone()) {
+      return refuse(event, current.state(), "only an active trigger is delivered");
+    }
+    PendingTrigger fired = current.pending();
+    int attempt = fired.attempt() + 1;
+    Optional<ScheduleSpec> spec = rules.spec();
+    if (event == TriggerEvent.DEFECTIVE || spec.isEmpty()) {
+      return dead(
+          fired,
+          attempt,
+          event != TriggerEvent.SUCCEEDED,
+          "not fired; dead letter with the reason");
+    }
+    if (event == TriggerEvent.SUCCEEDED) {
+      return following(spec.get(), fired, now, false);
+    }
+    RetryPolicy retry = rules.retry();
+    if (attempt < retry.maxAttempts()) {
+      Instant at = now.plus(Backoff.delay(attempt, retry.minBackoff(), retry.maxBackoff(), random));
+      return active(fired.again(at, attempt), false, "retry after a backoff, same id");
+    }
+    if (retry.onExhausted() == OnExhausted.CONTINUE && spec.get().recurring()) {
+      return following(spec.get(), fired, now, true);
+    }
+    return dead(fired, attempt, true, "dead letter; trigger kept for re-arming");
+  }
+
+  /** A new schedule, or a new spec: armed with its first occurrence from now on. */
+  private static Transition first(TriggerRules rules, Instant now) {
+    ScheduleSpec spec =
+        rules.spec().orElseThrow(() -> new IllegalArgumentException(rules.defect()));
+    return Occurrence.first(spec, now)
+        .<Transition>map(
+            o ->
+                active(
+                    PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),
+                    false,
+                    "first occurrence, new id"))
+        .orElseGet(
+            () ->
+                new Transition.Moved(
+                    new TriggerState(ScheduleState.COMPLETED, PendingTrigger.none()),
+                    false,
+                    "no occurrence left"));
+  }
+
+  /** After occurrence {@code fired} was delivered (or given up): the next one, or completion. */
+  private static Transition following(
+      ScheduleSpec spec, PendingTrigger fired, Instant now, boolean exhausted) {
+    String prefix = exhausted ? "dead letter; " : "";
+    return Occurrence.after(spec, fired.scheduledFor(), now)
+        .<Transition>map(
+            o ->
+                active(
+                    PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),
+                    exhausted,
+                    prefix + "next occurrence, new id"))
+        .orElseGet(
+            () ->
+                new Transition.Moved(
+                    new TriggerState(ScheduleState.COMPLETED, PendingTrigger.none()),
+                    exhausted,
+                    prefix + "no occurrence left"));
+  }
+
+  /** Re-armed: the last trigger fires now, under the same id, with fresh attempts. */
+  private static Transition rearm(TriggerState dead, Instant now) {
+    PendingTrigger last = dead.pending();
+    if (last.executionId() == null || last.scheduledFor() == null) {
+      return active(PendingTrigger.fresh(now, now, Ids.newId()), false, "fires now, new id");
+    }
+    return active(last.again(now, 0), false, "fires now, same id, fresh attempts");
+  }
+
+  /** Dead: the trigger is kept without a fire time, so that re-arming fires it under its id. */
+  private static Transition dead(PendingTrigger fired, int attempt, boolean exhausted, String why) {
+    return new Transition.Moved(
+        new TriggerState(ScheduleState.DEAD, fired.again(null, attempt)), exhausted, why);
+  }
+
+  private static Transition paused(String why) {
+    return new Transition.Moved(
+        new TriggerState(ScheduleState.PAUSED, PendingTrigger.none()), false, why);
+  }
+
+  private static Transition active(PendingTrigger pending, boolean exhausted, String why) {
+    return new Transition.Moved(new TriggerState(ScheduleState.ACTIVE, pending), exhausted, why);
+  }
+
+  private static Transition refuse(TriggerEvent event, ScheduleState state, String why) {
+    return new Transition.Refused(
+        "cannot " + event.verb() + " a schedule in state " + state + ": " + why);
+  }
+}

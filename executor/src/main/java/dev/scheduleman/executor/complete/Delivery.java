@@ -1,0 +1,73 @@
+package dev.scheduleman.executor.complete;
+
+import dev.scheduleman.sdk.model.Outcome;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * How one attempt to deliver a claimed trigger ended: what the send stage hands to the completer.
+ *
+ * @param event {@link TriggerEvent#SUCCEEDED}, {@link TriggerEvent#FAILED}, or {@link
+ *     TriggerEvent#DEFECTIVE} for a trigger that could not be fired as stored
+ * @param firedAt when the request started, by the database's clock
+ * @param httpStatus the answer's status, or null when there was none
+ * @param error why it failed (null on success): a status, a timeout, a refused connection
+ * @param responseExcerpt the start of the answer's body
+ */
+public record Delivery(
+    ClaimedTrigger trigger,
+    TriggerEvent event,
+    Instant firedAt,
+    Duration duration,
+    Integer httpStatus,
+    String error,
+    String responseExcerpt) {
+
+  public Delivery {
+    Objects.requireNonNull(trigger, "trigger");
+    Objects.requireNonNull(firedAt, "firedAt");
+    Objects.requireNonNull(duration, "duration");
+    if (!event.isDelivery()) {
+      throw new IllegalArgumentException("not how a delivery ends: " + event);
+    }
+    if ((event == TriggerEvent.SUCCEEDED) != (error == null)) {
+      throw new IllegalArgumentException("a failure has a reason, a success none");
+    }
+  }
+
+  public static Delivery answered(
+      ClaimedTrigger trigger, Instant firedAt, Duration duration, int status, String excerpt) {
+    boolean ok = status >= 200 && status < 300;
+    return new Delivery(
+        trigger,
+        ok ? TriggerEvent.SUCCEEDED : TriggerEvent.FAILED,
+        firedAt,
+        duration,
+        status,
+        ok ? null : "HTTP " + status,
+        excerpt);
+  }
+
+  public static Delivery failed(
+      ClaimedTrigger trigger, Instant firedAt, Duration duration, String error) {
+    return new Delivery(trigger, TriggerEvent.FAILED, firedAt, duration, null, error, null);
+  }
+
+  /** Not fired at all: the stored row cannot be fired ({@code defect} says why). */
+  public static Delivery notFired(ClaimedTrigger trigger, Instant at, String defect) {
+    return new Delivery(
+        trigger, TriggerEvent.DEFECTIVE, at, Duration.ZERO, null, "not fired: " + defect, null);
+  }
+
+  public boolean succeeded() {
+    return event == TriggerEvent.SUCCEEDED;
+  }
+
+  /** The attempt's outcome as the history shows it. */
+  public Outcome outcome() {
+    return succeeded() ? Outcome.SUCCEEDED : Outcome.FAILED;
+  }
+}

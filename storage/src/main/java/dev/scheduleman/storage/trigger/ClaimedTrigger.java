@@ -1,0 +1,57 @@
+package dev.scheduleman.storage.trigger;
+
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
+import dev.scheduleman.sdk.trigger.TriggerRules;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A trigger an executor has claimed: everything it needs to fire the webhook and to complete the
+ * trigger without reading the row again. The spec was parsed once, when the row was read.
+ *
+ * @param pending the trigger as claimed (its fire time, occurrence, id, attempts and lease)
+ * @param rules the schedule's spec and retry policy; a spec that no longer parses is a defect
+ * @param signingSecrets the tenant's current secret, then a rotated one still in its grace period
+ * @param databaseNow the database's clock when the claim ran
+ * @param defect why the row cannot be fired as stored, if it cannot (it is then buried)
+ */
+public record ClaimedTrigger(
+    UUID scheduleId,
+    UUID tenantId,
+    PendingTrigger pending,
+    TriggerRules rules,
+    Target target,
+    List<String> signingSecrets,
+    Instant databaseNow,
+    Optional<String> defect) {
+
+  public UUID executionId() {
+    return pending.executionId();
+  }
+
+  /** When to fire (the row's {@code next_fire_at}). */
+  public Instant fireAt() {
+    return pending.nextFireAt();
+  }
+
+  public Instant scheduledFor() {
+    return pending.scheduledFor();
+  }
+
+  /** Attempts made before this one for the same execution id. */
+  public int attempt() {
+    return pending.attempt();
+  }
+
+  public Instant leaseUntil() {
+    return pending.leaseUntil();
+  }
+
+  public RetryPolicy retry() {
+    return rules.retry();
+  }
+}

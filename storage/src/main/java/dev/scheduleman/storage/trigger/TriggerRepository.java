@@ -1,0 +1,304 @@
+package dev.scheduleman.storage.trigger;
+
+import static dev.scheduleman.storage.sql.Sql.getInstant;
+import static dev.scheduleman.storage.sql.Sql.getUuid;
+import static dev.scheduleman.storage.sql.Sql.setInstant;
+
+import dev.scheduleman.sdk.model.RetryPolicy;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
+import dev.scheduleman.sdk.trigger.TriggerRules;
+import dev.scheduleman.storage.schedule.ScheduleColumns;
+import dev.scheduleman.storage.schedule.SpecColumns;
+import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.sql.Unnest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/**
+ * The executors' statements on {@code schedule}: the row seen as a queue entry. Claim due triggers,
+ * complete them (next occurrence, retry, completion or dead letter) and release the ones not fired.
+ * Every write is guarded by the execution id and lease owner the executor holds, so a trigger that
+ * was edited, paused, deleted or re-claimed meanwhile is left as it is.
+ *
+ * <p>Statements that depend on the time take it as an optional parameter, {@code now}: null means
+ * the database's own {@code now()} (what production uses, so that executors with skewed clocks
+ * agree), a value lets a test move time instead of waiting for it.
+ */
+public final class TriggerRepository {
+
+  private final DataSource ds;
+
+  public TriggerRepository(DataSource ds) {
+    this.ds = ds;
+  }
+
+  /**
+   * The claim, in one statement. The inner SELECT picks the earliest due, unleased active rows
+   * through the partial index {@code schedule_due} and locks them, skipping rows another executor
+   * is claiming at this very moment; the UPDATE leases them. A lease lasts until the trigger's due
+   * time (it may be claimed ahead, within the look-ahead) plus its timeout plus a margin, so a
+   * trigger whose executor died is claimable again seconds after it should have completed.
+   *
+   * <p>Parameters: now (three times), owner, lease margin (ms), look-ahead (ms), batch size.
+   */
+  static final String CLAIM =
+      """
+      UPDATE schedule s
+         SET lease_owner = ?,
+             lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
+                           + s.timeout_ms * interval '1 millisecond'
+                           + ? * interval '1 millisecond'
+        FROM tenant t
+       WHERE s.id IN (SELECT id
+                        FROM schedule
+                       WHERE state = 'ACTIVE'
+                         AND next_fire_at <= coalesce(?::timestamptz, now())
+                                             + ? * interval '1 millisecond'
+                         AND (lease_until IS NULL
+                              OR lease_until < coalesce(?::timestamptz, now()))
+                       ORDER BY next_fire_at
+                       LIMIT ?
+                         FOR UPDATE SKIP LOCKED)
+         AND t.id = s.tenant_id
+      RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
+                s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
+                s.target_url, s.target_method, s.target_headers::text AS target_headers,
+                s.target_body, s.timeout_ms,
+                s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
+                s.lease_owner, s.lease_until, t.signing_secret,
+                CASE WHEN t.previous_secret_expires_at > now()
+                     THEN t.previous_signing_secret END AS previous_signing_secret,
+                clock_timestamp() AS database_now
+      """;
+
+  /** What a claim asks for. */
+  public record Claim(String owner, int batchSize, Duration lookahead, Duration leaseMargin) {}
+
+  /**
+   * Claims up to {@code batchSize} triggers due within the look-ahead, leased to the owner.
+   *
+   * @param now the time to claim at; null for the database's clock
+   */
+  public List<ClaimedTrigger> claimDue(Claim claim, Instant now) {
+    return Sql.run(ds, "claim", c -> claimDue(c, claim, now));
+  }
+
+  /** {@link #claimDue(Claim, Instant)} on a connection the caller holds. */
+  public List<ClaimedTrigger> claimDue(Connection c, Claim claim, Instant now) throws SQLException {
+    return Sql.query(c, CLAIM, s -> bindClaim(s, claim, now), TriggerRepository::mapClaimed);
+  }
+
+  static void bindClaim(PreparedStatement s, Claim claim, Instant now) throws SQLException {
+    s.setString(1, claim.owner());
+    setInstant(s, 2, now);
+    s.setLong(3, claim.leaseMargin().toMillis());
+    setInstant(s, 4, now);
+    s.setLong(5, claim.lookahead().toMillis());
+    setInstant(s, 6, now);
+    s.setInt(7, claim.batchSize());
+  }
+
+  /**
+   * Maps a claimed row, parsing its spec once. A row that cannot be fired as stored (a spec that no
+   * longer parses, headers that are not a map of strings) is claimed all the same, with the reason
+   * as its defect: the executor buries it instead of failing on it again and again.
+   */
+  private static ClaimedTrigger mapClaimed(ResultSet r) throws SQLException {
+    List<String> secrets = new ArrayList<>(2);
+    secrets.add(r.getString("signing_secret"));
+    String previous = r.getString("previous_signing_secret");
+    if (previous != null) {
+      secrets.add(previous);
+    }
+    RetryPolicy retry = ScheduleColumns.mapRetry(r);
+    SpecColumns spec = ScheduleColumns.mapSpec(r);
+    TriggerRules rules;
+    Optional<String> defect = Optional.empty();
+    try {
+      rules = TriggerRules.of(spec.toSpec(), retry);
+    } catch (InvalidSpecException e) {
+      String why = "stored schedule no longer parses: " + e.getMessage();
+      rules = TriggerRules.defective(why, retry);
+      defect = Optional.of(why);
+    }
+    Target target;
+    try {
+      target = ScheduleColumns.mapTarget(r);
+    } catch (IllegalStateException e) {
+      target =
+          new Target(
+              r.getString("target_url"),
+              r.getString("target_method"),
+              null,
+              null,
+              Duration.ofMillis(r.getInt("timeout_ms")));
+      defect = defect.or(() -> Optional.of("stored target headers are not a map of strings"));
+    }
+    return new ClaimedTrigger(
+        getUuid(r, "id"),
+        getUuid(r, "tenant_id"),
+        PendingTrigger.restore(
+            getInstant(r, "next_fire_at"),
+            getInstant(r, "scheduled_for"),
+            getUuid(r, "execution_id"),
+            r.getInt("attempt"),
+            r.getString("lease_owner"),
+            getInstant(r, "lease_until")),
+        rules,
+        target,
+        List.copyOf(secrets),
+        getInstant(r, "database_now"),
+        defect);
+  }
+
+  /**
+   * The claim's plan as PostgreSQL runs it ({@code EXPLAIN (ANALYZE, BUFFERS)}), for operators who
+   * want to see that it reads only the partial index. The claim really runs, inside a transaction
+   * that is rolled back, so nothing is leased.
+   */
+  public String explainClaim(Claim claim) {
+    return Sql.run(
+        ds,
+        "explain the claim",
+        c -> {
+          boolean autoCommit = c.getAutoCommit();
+          c.setAutoCommit(false);
+          try {
+            return String.join(
+                "\n",
+                Sql.query(
+                    c,
+                    "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + CLAIM,
+                    s -> bindClaim(s, claim, null),
+                    r -> r.getString(1)));
+          } finally {
+            c.rollback();
+            c.setAutoCommit(autoCommit);
+          }
+        });
+  }
+
+  private static final Unnest<TriggerUpdate> COMPLETED =
+      Unnest.<TriggerUpdate>columns()
+          .uuid("id", TriggerUpdate::scheduleId)
+          .uuid("fired_execution_id", TriggerUpdate::firedExecutionId)
+          .text("state", u -> u.next().state().name())
+          .timestamptz("next_fire_at", u -> u.next().pending().nextFireAt())
+          .timestamptz("scheduled_for", u -> u.next().pending().scheduledFor())
+          .uuid("execution_id", u -> u.next().pending().executionId())
+          .integer("attempt", u -> u.next().pending().attempt())
+          .timestamptz("fired_at", u -> u.lastRun().firedAt())
+          .text("outcome", u -> u.lastRun().outcome().name())
+          .integer("http_status", u -> u.lastRun().httpStatus())
+          .text("error", u -> u.lastRun().error());
+
+  /** Parameters: the completed triggers, then the owner whose lease guards them. */
+  static final String COMPLETE =
+      """
+      UPDATE schedule s
+         SET state = u.state,
+             next_fire_at = u.next_fire_at,
+             scheduled_for = u.scheduled_for,
+             execution_id = u.execution_id,
+             attempt = u.attempt,
+             lease_owner = NULL,
+             lease_until = NULL,
+             last_fired_at = u.fired_at,
+             last_outcome = u.outcome,
+             last_http_status = u.http_status,
+             last_error = u.error
+        FROM %s
+       WHERE s.id = u.id
+         AND s.execution_id = u.fired_execution_id
+         AND s.lease_owner = ?
+      RETURNING s.id
+      """
+          .formatted(COMPLETED.as("u"));
+
+  /**
+   * Writes the outcome of fired triggers in one statement, each guarded by the execution id it was
+   * fired under and the lease this executor holds.
+   *
+   * @return the ids of the schedules that were updated; a missing id lost its guard (the trigger
+   *     was replaced, deleted or re-claimed meanwhile), which is a normal outcome, not an error
+   */
+  public Set<UUID> complete(Connection c, String owner, List<TriggerUpdate> updates)
+      throws SQLException {
+    if (updates.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        Sql.query(
+            c,
+            COMPLETE,
+            s -> s.setString(COMPLETED.bind(s, 1, updates), owner),
+            r -> getUuid(r, "id")));
+  }
+
+  /** A trigger an executor gives back: which row, under which execution id. */
+  public record Held(UUID scheduleId, UUID executionId) {}
+
+  private static final Unnest<Held> RELEASED =
+      Unnest.<Held>columns().uuid("id", Held::scheduleId).uuid("execution_id", Held::executionId);
+
+  /** Parameters: the released triggers, then the owner. */
+  static final String RELEASE =
+      """
+      UPDATE schedule s SET lease_owner = NULL, lease_until = NULL
+        FROM %s
+       WHERE s.id = u.id AND s.execution_id = u.execution_id AND s.lease_owner = ?
+      """
+          .formatted(RELEASED.as("u"));
+
+  /**
+   * Gives claimed triggers back without firing them (an executor shutting down), so that another
+   * executor claims them at once instead of after the lease expires.
+   *
+   * @return how many were released
+   */
+  public int release(String owner, List<Held> triggers) {
+    if (triggers.isEmpty()) {
+      return 0;
+    }
+    return Sql.update(ds, RELEASE, s -> s.setString(RELEASED.bind(s, 1, triggers), owner));
+  }
+
+  /** Parameters: now (twice). */
+  static final String DUE_BACKLOG =
+      """
+      SELECT count(*) AS n FROM schedule
+       WHERE state = 'ACTIVE' AND next_fire_at <= coalesce(?::timestamptz, now())
+         AND (lease_until IS NULL OR lease_until < coalesce(?::timestamptz, now()))
+      """;
+
+  /**
+   * Active triggers due now that no executor holds: how far behind the executors are, over all
+   * tenants (the signal to scale them on). Reads the partial index only.
+   *
+   * @param now the time to count at; null for the database's clock
+   */
+  public long dueBacklog(Instant now) {
+    return Sql.queryOne(
+            ds,
+            DUE_BACKLOG,
+            s -> {
+              setInstant(s, 1, now);
+              setInstant(s, 2, now);
+            },
+            r -> r.getLong("n"))
+        .orElse(0L);
+  }
+}
