@@ -11,6 +11,7 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.testing.Fixtures;
 import dev.scheduleman.storage.testing.PostgresTestResource;
@@ -169,7 +170,7 @@ class DashboardBrowserTest {
     TestDatabase db = TestDatabase.shared();
     var schedules = new ScheduleRepository(db.dataSource());
     UUID tenant = Api.tenantOf(id);
-    var row = schedules.findById(tenant, UUID.fromString(id)).orElseThrow();
+    var row = schedules.find(tenant, ScheduleKey.byId(UUID.fromString(id))).orElseThrow();
     new ExecutionRepository(db.dataSource())
         .append(List.of(Fixtures.anAttempt(row, 1, false), Fixtures.anAttempt(row, 2, true)));
 

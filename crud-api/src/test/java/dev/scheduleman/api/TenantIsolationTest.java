@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.testing.Fixtures;
 import dev.scheduleman.storage.testing.PostgresTestResource;
@@ -79,7 +80,7 @@ class TenantIsolationTest {
     TestDatabase db = TestDatabase.shared();
     var row =
         new ScheduleRepository(db.dataSource())
-            .findById(Api.tenantOf(id), UUID.fromString(id))
+            .find(Api.tenantOf(id), ScheduleKey.byId(UUID.fromString(id)))
             .orElseThrow();
     new ExecutionRepository(db.dataSource()).append(List.of(Fixtures.anAttempt(row, 1, true)));
 

@@ -5,7 +5,9 @@ import static dev.scheduleman.storage.testing.Fixtures.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.scheduleman.executor.time.DatabaseClock;
 import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.tenant.TenantRepository;
@@ -16,6 +18,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,7 +46,8 @@ class OutageTest {
               vertx,
               registry,
               () -> true,
-              Clock.systemUTC());
+              new DatabaseClock(Clock.systemUTC()),
+              new Random());
       node.start();
       try {
         await()
@@ -59,7 +63,7 @@ class OutageTest {
             .until(
                 () ->
                     new ScheduleRepository(db.dataSource())
-                            .findById(tenant.id(), row.id())
+                            .find(tenant.id(), ScheduleKey.byId(row.id()))
                             .orElseThrow()
                             .state()
                         == ScheduleState.COMPLETED);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.PropertyBindingException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dev.scheduleman.api.schedules.ScheduleService;
 import dev.scheduleman.sdk.api.Problem;
 import dev.scheduleman.storage.sql.StorageException;
 import jakarta.ws.rs.NotAllowedException;
@@ -71,7 +70,7 @@ public class ProblemMappers {
   }
 
   @ServerExceptionMapper
-  public Response patch(ScheduleService.PatchException e, UriInfo uri) {
+  public Response patch(InvalidPatchException e, UriInfo uri) {
     return fromJson(e.json(), uri);
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.api.auth.Caller;
 import dev.scheduleman.api.http.Preconditions;
+import dev.scheduleman.api.problem.InvalidPatchException;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import dev.scheduleman.sdk.api.ScheduleDto;
@@ -167,7 +168,7 @@ public class ScheduleService {
       JsonNode base = json.valueToTree(ScheduleMapper.writable(current));
       patched = json.treeToValue(MergePatch.apply(base, patch), ScheduleDto.class);
     } catch (JsonProcessingException e) {
-      throw new PatchException(e);
+      throw new InvalidPatchException(e);
     }
     return replace(current, patched, null);
   }
@@ -382,16 +383,5 @@ public class ScheduleService {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  /** A merge patch that produced something that is not a schedule; mapped like a bad body. */
-  public static final class PatchException extends RuntimeException {
-    PatchException(JsonProcessingException cause) {
-      super(cause.getOriginalMessage(), cause, false, false);
-    }
-
-    public JsonProcessingException json() {
-      return (JsonProcessingException) getCause();
-    }
   }
 }

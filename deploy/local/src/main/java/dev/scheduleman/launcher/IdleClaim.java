@@ -1,6 +1,6 @@
 package dev.scheduleman.launcher;
 
-import dev.scheduleman.storage.schedule.TriggerRepository;
+import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -48,13 +48,14 @@ final class IdleClaim {
         stored, (System.nanoTime() - started) / 1e9);
 
     TriggerRepository triggers = new TriggerRepository(ds);
-    Duration lookahead = Duration.ofSeconds(2);
-    Duration margin = Duration.ofSeconds(10);
+    TriggerRepository.Claim claim =
+        new TriggerRepository.Claim(
+            "bench-idle-probe", 500, Duration.ofSeconds(2), Duration.ofSeconds(10));
     long[] micros = new long[PROBES];
     try (Connection c = ds.getConnection()) {
       for (int i = 0; i < PROBES; i++) {
         long t0 = System.nanoTime();
-        triggers.claimDue(c, "bench-idle-probe", 500, lookahead, margin);
+        triggers.claimDue(c, claim, null);
         micros[i] = (System.nanoTime() - t0) / 1000;
       }
     }
@@ -67,8 +68,7 @@ final class IdleClaim {
         micros[PROBES * 99 / 100] / 1000.0,
         micros[PROBES - 1] / 1000.0);
     Console.info("  its plan:");
-    for (String line :
-        triggers.explainClaim("bench-idle-probe", 500, lookahead, margin).split("\n")) {
+    for (String line : triggers.explainClaim(claim).split("\n")) {
       Console.info("    %s", line);
     }
   }
