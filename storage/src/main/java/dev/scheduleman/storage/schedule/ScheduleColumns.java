@@ -110,17 +110,22 @@ public final class ScheduleColumns {
         mapTarget(r),
         mapRetry(r),
         ScheduleState.valueOf(r.getString("state")),
-        PendingTrigger.restore(
-            getInstant(r, "next_fire_at"),
-            getInstant(r, "scheduled_for"),
-            getUuid(r, "execution_id"),
-            r.getInt("attempt"),
-            r.getString("lease_owner"),
-            getInstant(r, "lease_until")),
+        mapPending(r),
         lastRun,
         r.getLong("version"),
         getInstant(r, "created_at"),
         getInstant(r, "updated_at"));
+  }
+
+  /** The pending trigger's columns, as stored. */
+  public static PendingTrigger mapPending(ResultSet r) throws SQLException {
+    return PendingTrigger.restore(
+        getInstant(r, "next_fire_at"),
+        getInstant(r, "scheduled_for"),
+        getUuid(r, "execution_id"),
+        r.getInt("attempt"),
+        r.getString("lease_owner"),
+        getInstant(r, "lease_until"));
   }
 
   public static SpecColumns mapSpec(ResultSet r) throws SQLException {

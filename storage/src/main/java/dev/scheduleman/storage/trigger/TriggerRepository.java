@@ -7,7 +7,6 @@ import static dev.scheduleman.storage.sql.Sql.setInstant;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
-import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.trigger.TriggerRules;
 import dev.scheduleman.storage.schedule.ScheduleColumns;
 import dev.scheduleman.storage.schedule.SpecColumns;
@@ -150,13 +149,7 @@ public final class TriggerRepository {
     return new ClaimedTrigger(
         getUuid(r, "id"),
         getUuid(r, "tenant_id"),
-        PendingTrigger.restore(
-            getInstant(r, "next_fire_at"),
-            getInstant(r, "scheduled_for"),
-            getUuid(r, "execution_id"),
-            r.getInt("attempt"),
-            r.getString("lease_owner"),
-            getInstant(r, "lease_until")),
+        ScheduleColumns.mapPending(r),
         rules,
         target,
         List.copyOf(secrets),
