@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +32,6 @@ public class ExecutorLifecycle {
   private final Vertx vertx;
   private final MeterRegistry registry;
   private final SchemaReadiness schema;
-  private final Clock clock;
   private volatile ExecutorNode node;
 
   public ExecutorLifecycle(
@@ -41,14 +39,12 @@ public class ExecutorLifecycle {
       AgroalDataSource ds,
       Vertx vertx,
       MeterRegistry registry,
-      @Readiness SchemaReadiness schema,
-      Clock clock) {
+      @Readiness SchemaReadiness schema) {
     this.config = config;
     this.ds = ds;
     this.vertx = vertx;
     this.registry = registry;
     this.schema = schema;
-    this.clock = clock;
   }
 
   void start(@Observes StartupEvent event) {
@@ -57,6 +53,14 @@ public class ExecutorLifecycle {
       LOG.info("executor disabled (scheduleman.executor.enabled=false): not claiming");
       return;
     }
+    if (e.leaseRenewal().compareTo(e.leaseMargin()) >= 0) {
+      throw new IllegalStateException(
+          "scheduleman.executor.lease-renewal ("
+              + e.leaseRenewal()
+              + ") must be shorter than lease-margin ("
+              + e.leaseMargin()
+              + "): leases would run out between renewals");
+    }
     String owner = e.id().orElseGet(ExecutorLifecycle::defaultId);
     node =
         new ExecutorNode(
@@ -64,15 +68,18 @@ public class ExecutorLifecycle {
                 new ClaimLoop.Settings(
                     owner, e.pollInterval(), e.batchSize(), e.lookahead(), e.leaseMargin()),
                 e.maxInFlight(),
+                e.maxQueued(),
                 e.connectionsPerHost(),
                 e.completionInterval(),
                 e.completionBatch(),
+                e.leaseRenewal(),
+                e.fenceAfter(),
                 config.targets().allowPrivate()),
             ds,
             vertx,
             registry,
             this::schemaCurrent,
-            new DatabaseClock(clock),
+            new DatabaseClock(),
             new Random());
     node.start();
     LOG.infof(

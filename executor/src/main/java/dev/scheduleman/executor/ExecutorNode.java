@@ -1,8 +1,12 @@
 package dev.scheduleman.executor;
 
+import dev.scheduleman.executor.claim.Capacity;
 import dev.scheduleman.executor.claim.ClaimLoop;
 import dev.scheduleman.executor.complete.Completer;
 import dev.scheduleman.executor.dispatch.Dispatcher;
+import dev.scheduleman.executor.lease.ChangeListener;
+import dev.scheduleman.executor.lease.Held;
+import dev.scheduleman.executor.lease.LeaseKeeper;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.executor.send.WebhookSender;
 import dev.scheduleman.executor.time.DatabaseClock;
@@ -13,7 +17,12 @@ import dev.scheduleman.storage.trigger.TriggerRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.random.RandomGenerator;
 import javax.sql.DataSource;
@@ -21,9 +30,11 @@ import org.jboss.logging.Logger;
 
 /**
  * One executor: a pipeline that flows one way, claim → dispatch → send → complete, each stage
- * handing its output to the next, under one owner id. What sits above the stages is here: the
- * in-flight count (the claim adds to it, the completer's writes take away) and the graceful stop.
- * Plain Java, so tests can run several in one process; the Quarkus application runs one.
+ * handing its output to the next, under one owner id. What spans the stages is here: the held
+ * triggers (the claim adds them, the completer's writes take them away, the in-flight cap counts
+ * them), their leases (renewed, fenced before a send, and taken back when the API changes them),
+ * and the graceful stop. Plain Java, so tests can run several in one process; the Quarkus
+ * application runs one.
  */
 public final class ExecutorNode {
 
@@ -33,17 +44,24 @@ public final class ExecutorNode {
   public record Settings(
       ClaimLoop.Settings claim,
       int maxInFlight,
+      int maxQueued,
       int connectionsPerHost,
       Duration completionInterval,
       int completionBatch,
+      Duration leaseRenewal,
+      Duration fenceAfter,
       boolean allowPrivateTargets) {}
 
   private final String owner;
+  private final Settings settings;
   private final TriggerRepository triggers;
-  private final InFlight inFlight;
+  private final DatabaseClock clock;
+  private final Held held = new Held();
   private final WebhookSender sender;
   private final Completer completer;
   private final Dispatcher dispatcher;
+  private final LeaseKeeper leases;
+  private final ChangeListener changes;
   private final ClaimLoop loop;
   private final ExecutorMetrics metrics;
   private final Thread thread;
@@ -61,9 +79,10 @@ public final class ExecutorNode {
       DatabaseClock clock,
       RandomGenerator random) {
     this.owner = settings.claim().owner();
+    this.settings = settings;
+    this.clock = clock;
     this.triggers = new TriggerRepository(ds);
-    this.inFlight = new InFlight(settings.maxInFlight());
-    this.metrics = new ExecutorMetrics(registry, inFlight::count);
+    this.metrics = new ExecutorMetrics(registry, held::count);
     this.completer =
         new Completer(
             ds,
@@ -74,35 +93,108 @@ public final class ExecutorNode {
             clock,
             random,
             metrics,
-            done -> inFlight.release(done.size()));
+            held::release);
+    this.leases =
+        new LeaseKeeper(
+            triggers,
+            held,
+            clock,
+            new LeaseKeeper.Settings(
+                settings.leaseRenewal(), settings.claim().leaseMargin(), settings.fenceAfter()),
+            metrics,
+            this::lost);
     this.sender =
         new WebhookSender(
             vertx,
             new TargetAddresses(settings.allowPrivateTargets()),
             settings.connectionsPerHost(),
             clock,
+            leases::admit,
             metrics,
-            completer::submit);
-    this.dispatcher = new Dispatcher(vertx, clock, metrics, sender::send);
+            completer::submit,
+            dropped -> held.release(List.of(dropped)));
+    this.dispatcher =
+        new Dispatcher(vertx, clock, sender::send, displaced -> held.release(List.of(displaced)));
+    Capacity capacity =
+        new Capacity() {
+          @Override
+          public int room() {
+            return Math.max(
+                0,
+                Math.min(
+                    settings.maxInFlight() - held.count(), settings.maxQueued() - sender.queued()));
+          }
+
+          @Override
+          public void awaitRoom(Duration max) throws InterruptedException {
+            held.awaitBelow(settings.maxInFlight(), max);
+          }
+        };
     this.loop =
         new ClaimLoop(
             triggers,
-            inFlight,
+            capacity,
             settings.claim(),
             ready,
             metrics,
             clock,
             random,
             claimed -> {
-              inFlight.add(claimed.size());
+              held.add(claimed, clock.instant());
               dispatcher.dispatch(claimed);
             });
+    this.changes = new ChangeListener(ds, owner, clock, this::taken, this::armed);
     this.thread = new Thread(loop, "scheduleman-claim-" + owner);
+    metrics.gauge(
+        "scheduleman.completions.pending", "Completions waiting to be written", completer::pending);
+    metrics.gauge(
+        "scheduleman.completions.stalled.seconds",
+        "How long completions have waited without any being written (0 while they keep up)",
+        () -> completer.stalledFor().toMillis() / 1000.0);
+    metrics.gauge(
+        "scheduleman.delivery.queued.now",
+        "Due triggers waiting for a connection to their host",
+        sender::queued);
   }
 
   public void start() {
     completer.start();
+    leases.start();
+    changes.start();
     thread.start();
+  }
+
+  /** A change through the API took this lease away: take its trigger back if not yet sent. */
+  private void taken(UUID token) {
+    lost(Set.of(token));
+  }
+
+  /**
+   * Triggers this executor no longer holds (the row was edited, paused, deleted or re-claimed):
+   * those still waiting, on a timer or for a connection, are taken back and not sent; one already
+   * on the wire completes into its guard.
+   */
+  private void lost(Collection<UUID> tokens) {
+    List<ClaimedTrigger> cancelled = new ArrayList<>();
+    for (UUID token : tokens) {
+      held.get(token)
+          .map(Held.Entry::trigger)
+          .filter(t -> dispatcher.cancel(t) || sender.cancel(t))
+          .ifPresent(cancelled::add);
+    }
+    if (!cancelled.isEmpty()) {
+      metrics.cancelled(cancelled.size());
+      held.release(cancelled);
+    }
+  }
+
+  /**
+   * A change armed a trigger due at {@code due}: claim at once if it is due within the look-ahead.
+   */
+  private void armed(Instant due) {
+    if (!due.isAfter(clock.instant().plus(settings.claim().lookahead()))) {
+      loop.wakeUp();
+    }
   }
 
   public String owner() {
@@ -113,17 +205,27 @@ public final class ExecutorNode {
     return loop;
   }
 
+  public Completer completer() {
+    return completer;
+  }
+
   public ExecutorMetrics metrics() {
     return metrics;
   }
 
   public int inFlight() {
-    return inFlight.count();
+    return held.count();
+  }
+
+  /** Whether the LISTEN connection for the API's changes is up. */
+  public boolean listening() {
+    return changes.listening();
   }
 
   /**
-   * Stops claiming, gives back the triggers waiting for their due instant (another executor claims
-   * them at once), lets requests on the wire finish within {@code grace}, writes their outcomes.
+   * Stops claiming, gives back the triggers waiting for their due instant or for a connection
+   * (another executor claims them at once), lets requests on the wire finish within {@code grace},
+   * writes their outcomes.
    */
   public void stop(Duration grace) {
     loop.stop();
@@ -132,32 +234,29 @@ public final class ExecutorNode {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    List<ClaimedTrigger> unfired = dispatcher.cancelWaiting();
+    changes.close();
+    List<ClaimedTrigger> unfired = new ArrayList<>(dispatcher.cancelWaiting());
+    unfired.addAll(sender.cancelQueued());
     if (!unfired.isEmpty()) {
       try {
-        int released =
-            triggers.release(
-                owner,
-                unfired.stream()
-                    .map(t -> new TriggerRepository.Held(t.scheduleId(), t.executionId()))
-                    .toList());
-        LOG.infof("released %d triggers not yet due to other executors", released);
+        int released = triggers.release(unfired.stream().map(TriggerRepository.Held::of).toList());
+        LOG.infof("released %d triggers not yet sent to other executors", released);
       } catch (RuntimeException e) {
         LOG.warnf(
             "could not release %d triggers (their leases expire): %s",
             unfired.size(), e.getMessage());
       }
-      inFlight.release(unfired.size());
+      held.release(unfired);
     }
     try {
-      if (!inFlight.awaitDrained(grace)) {
+      if (!held.awaitBelow(1, grace)) {
         LOG.warnf(
-            "%d triggers still in flight after %s; their leases will expire",
-            inFlight.count(), grace);
+            "%d triggers still in flight after %s; their leases will expire", held.count(), grace);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    leases.close();
     completer.close();
     sender.close();
   }

@@ -15,7 +15,8 @@ import java.util.UUID;
  */
 public final class PendingTrigger {
 
-  private static final PendingTrigger NONE = new PendingTrigger(null, null, null, 0, null, null);
+  private static final PendingTrigger NONE =
+      new PendingTrigger(null, null, null, 0, null, null, null);
 
   private final Instant nextFireAt;
   private final Instant scheduledFor;
@@ -23,6 +24,7 @@ public final class PendingTrigger {
   private final int attempt;
   private final String leaseOwner;
   private final Instant leaseUntil;
+  private final UUID leaseToken;
 
   private PendingTrigger(
       Instant nextFireAt,
@@ -30,12 +32,14 @@ public final class PendingTrigger {
       UUID executionId,
       int attempt,
       String leaseOwner,
-      Instant leaseUntil) {
+      Instant leaseUntil,
+      UUID leaseToken) {
     if (attempt < 0) {
       throw new IllegalArgumentException("attempt must not be negative: " + attempt);
     }
-    if ((leaseOwner == null) != (leaseUntil == null)) {
-      throw new IllegalArgumentException("a lease has both an owner and an end, or neither");
+    if ((leaseOwner == null) != (leaseUntil == null)
+        || (leaseOwner == null) != (leaseToken == null)) {
+      throw new IllegalArgumentException("a lease has an owner, an end and a token, or none");
     }
     this.nextFireAt = nextFireAt;
     this.scheduledFor = scheduledFor;
@@ -43,6 +47,7 @@ public final class PendingTrigger {
     this.attempt = attempt;
     this.leaseOwner = leaseOwner;
     this.leaseUntil = leaseUntil;
+    this.leaseToken = leaseToken;
   }
 
   /** A trigger as it was stored: for reading rows back, never for deciding a new one. */
@@ -52,9 +57,10 @@ public final class PendingTrigger {
       UUID executionId,
       int attempt,
       String leaseOwner,
-      Instant leaseUntil) {
+      Instant leaseUntil,
+      UUID leaseToken) {
     return new PendingTrigger(
-        nextFireAt, scheduledFor, executionId, attempt, leaseOwner, leaseUntil);
+        nextFireAt, scheduledFor, executionId, attempt, leaseOwner, leaseUntil, leaseToken);
   }
 
   /** No trigger at all (a paused or completed schedule). */
@@ -66,14 +72,20 @@ public final class PendingTrigger {
     Objects.requireNonNull(fireAt, "fireAt");
     Objects.requireNonNull(scheduledFor, "scheduledFor");
     Objects.requireNonNull(executionId, "executionId");
-    return new PendingTrigger(fireAt, scheduledFor, executionId, 0, null, null);
+    return new PendingTrigger(fireAt, scheduledFor, executionId, 0, null, null, null);
   }
 
   /**
    * The same occurrence and id, due at {@code fireAt}, after {@code attempt} attempts, unleased.
    */
   PendingTrigger again(Instant fireAt, int attempt) {
-    return new PendingTrigger(fireAt, scheduledFor, executionId, attempt, null, null);
+    return new PendingTrigger(fireAt, scheduledFor, executionId, attempt, null, null, null);
+  }
+
+  /** The same trigger and lease, standing for another occurrence (a catch-up). */
+  PendingTrigger standingFor(Instant occurrence) {
+    return new PendingTrigger(
+        nextFireAt, occurrence, executionId, attempt, leaseOwner, leaseUntil, leaseToken);
   }
 
   /** When it fires; null when nothing is pending. */
@@ -104,6 +116,11 @@ public final class PendingTrigger {
     return leaseUntil;
   }
 
+  /** The claim's own token: what guards an executor's statements on this claim. */
+  public UUID leaseToken() {
+    return leaseToken;
+  }
+
   /** True when there is nothing to fire. */
   public boolean isNone() {
     return nextFireAt == null;
@@ -117,12 +134,14 @@ public final class PendingTrigger {
         && Objects.equals(scheduledFor, p.scheduledFor)
         && Objects.equals(executionId, p.executionId)
         && Objects.equals(leaseOwner, p.leaseOwner)
-        && Objects.equals(leaseUntil, p.leaseUntil);
+        && Objects.equals(leaseUntil, p.leaseUntil)
+        && Objects.equals(leaseToken, p.leaseToken);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(nextFireAt, scheduledFor, executionId, attempt, leaseOwner, leaseUntil);
+    return Objects.hash(
+        nextFireAt, scheduledFor, executionId, attempt, leaseOwner, leaseUntil, leaseToken);
   }
 
   @Override
@@ -139,6 +158,8 @@ public final class PendingTrigger {
         + leaseOwner
         + ", leaseUntil="
         + leaseUntil
+        + ", leaseToken="
+        + leaseToken
         + "]";
   }
 }

@@ -14,6 +14,8 @@ public enum TriggerEvent {
   TRIGGER_NOW("trigger"),
   /** Fire a dead schedule's last trigger again, under the same id, with fresh attempts. */
   REARM("re-arm"),
+  /** An executor claimed the trigger to fire it. */
+  CLAIMED("claim"),
   /** The receiver answered 2xx. */
   SUCCEEDED("complete"),
   /** Any other answer, a timeout or no answer. */
@@ -32,8 +34,13 @@ public enum TriggerEvent {
     return verb;
   }
 
-  /** True for the outcomes of a delivery, which only executors report. */
+  /** True for the outcomes of a delivery. */
   public boolean isDelivery() {
     return this == SUCCEEDED || this == FAILED || this == DEFECTIVE;
+  }
+
+  /** True for what executors report (a claim, a delivery), false for users' writes. */
+  public boolean byExecutor() {
+    return this == CLAIMED || isDelivery();
   }
 }

@@ -98,8 +98,34 @@ public final class TriggerStateMachine {
           state == ScheduleState.DEAD
               ? rearm(current, now)
               : refuse(event, state, "only a dead schedule can be re-armed");
+      case CLAIMED -> claimed(rules, current, now);
       case SUCCEEDED, FAILED, DEFECTIVE -> throw new AssertionError(event);
     };
+  }
+
+  /**
+   * A claimed trigger about to fire. A first attempt of a recurring schedule that was due long
+   * enough ago for later occurrences to have passed too (the executors were down) is the one
+   * catch-up of all of them: it fires once, standing for the latest missed occurrence (its {@code
+   * Scheduleman-Scheduled-For}), and the cadence goes on from there. A retry keeps the occurrence
+   * it retries.
+   */
+  private static Transition claimed(TriggerRules rules, TriggerState current, Instant now) {
+    PendingTrigger claimed = current.pending();
+    if (current.state() != ScheduleState.ACTIVE || claimed.isNone()) {
+      return refuse(TriggerEvent.CLAIMED, current.state(), "only an active trigger is claimed");
+    }
+    Optional<ScheduleSpec> spec = rules.spec();
+    if (spec.isEmpty() || !spec.get().recurring() || claimed.attempt() > 0) {
+      return new Transition.Unchanged("fires as claimed");
+    }
+    Optional<Instant> following = spec.get().nextAfter(claimed.scheduledFor());
+    if (following.isEmpty() || following.get().isAfter(now)) {
+      return new Transition.Unchanged("fires as claimed");
+    }
+    Instant latest = spec.get().latestAtOrBefore(now).orElse(following.get());
+    return active(
+        claimed.standingFor(latest), false, "one catch-up, for the latest missed occurrence");
   }
 
   private static Transition delivered(

@@ -32,6 +32,7 @@ class TriggerStateMachineTest {
   static final Instant NOW = T.plusSeconds(1);
   static final Instant NEXT = T.plus(Duration.ofMinutes(5));
   static final UUID ID = UUID.fromString("0190a000-0000-7000-8000-000000000001");
+  static final UUID TOKEN = UUID.fromString("0190a000-0000-7000-8000-00000000000f");
 
   static final RetryPolicy DEAD_AFTER_3 =
       new RetryPolicy(3, Duration.ofSeconds(1), Duration.ofSeconds(10), OnExhausted.DEAD);
@@ -54,12 +55,14 @@ class TriggerStateMachineTest {
   enum From {
     NEW(null),
     ACTIVE_LEASED(
-        new TriggerState(ACTIVE, PendingTrigger.restore(T, T, ID, 0, "e1", T.plusSeconds(13)))),
+        new TriggerState(
+            ACTIVE, PendingTrigger.restore(T, T, ID, 0, "e1", T.plusSeconds(13), TOKEN))),
     ACTIVE_LAST_ATTEMPT(
-        new TriggerState(ACTIVE, PendingTrigger.restore(T, T, ID, 2, "e1", T.plusSeconds(13)))),
+        new TriggerState(
+            ACTIVE, PendingTrigger.restore(T, T, ID, 2, "e1", T.plusSeconds(13), TOKEN))),
     PAUSED_(new TriggerState(PAUSED, PendingTrigger.none())),
     COMPLETED_(new TriggerState(COMPLETED, PendingTrigger.none())),
-    DEAD_(new TriggerState(DEAD, PendingTrigger.restore(null, T, ID, 3, null, null))),
+    DEAD_(new TriggerState(DEAD, PendingTrigger.restore(null, T, ID, 3, null, null, null))),
     DEAD_WITHOUT_TRIGGER(new TriggerState(DEAD, PendingTrigger.none()));
 
     final TriggerState state;
@@ -183,6 +186,10 @@ class TriggerStateMachineTest {
         ONE_OFF_CONTINUE,
         Expect.moved(DEAD, Id.SAME, null, 3).lastOne());
 
+    // Claimed on time: fires as it is. Claimed after downtime: one catch-up (see the test below).
+    when(From.ACTIVE_LEASED, TriggerEvent.CLAIMED, RECURRING, Expect.unchanged());
+    when(From.ACTIVE_LEASED, TriggerEvent.CLAIMED, ONE_OFF, Expect.unchanged());
+
     // A paused schedule has no trigger.
     when(From.PAUSED_, TriggerEvent.CREATE, RECURRING, Expect.refused());
     when(
@@ -247,8 +254,10 @@ class TriggerStateMachineTest {
     }
   }
 
+  /** What executors report: only an active trigger is claimed or delivered. */
   static Set<TriggerEvent> deliveries() {
-    return EnumSet.of(TriggerEvent.SUCCEEDED, TriggerEvent.FAILED, TriggerEvent.DEFECTIVE);
+    return EnumSet.of(
+        TriggerEvent.CLAIMED, TriggerEvent.SUCCEEDED, TriggerEvent.FAILED, TriggerEvent.DEFECTIVE);
   }
 
   static Transition run(From from, TriggerEvent event, TriggerRules rules) {
@@ -323,7 +332,8 @@ class TriggerStateMachineTest {
   @Test
   void aRetryWaitsBetweenMinAndTheDoubledBackoffWhateverTheJitter() {
     TriggerState second =
-        new TriggerState(ACTIVE, PendingTrigger.restore(T, T, ID, 1, "e1", T.plusSeconds(13)));
+        new TriggerState(
+            ACTIVE, PendingTrigger.restore(T, T, ID, 1, "e1", T.plusSeconds(13), TOKEN));
     for (int seed = 0; seed < 50; seed++) {
       Transition t =
           TriggerStateMachine.next(RECURRING, second, TriggerEvent.FAILED, NOW, new Random(seed));
@@ -341,6 +351,40 @@ class TriggerStateMachineTest {
     PendingTrigger next = ((Transition.Moved) t).to().pending();
     assertThat(next.nextFireAt()).isEqualTo(late);
     assertThat(next.scheduledFor()).isEqualTo(T.plus(Duration.ofMinutes(50)));
+  }
+
+  @Test
+  void aTriggerClaimedAfterDowntimeFiresOnceForTheLatestMissedOccurrence() {
+    Instant late = T.plus(Duration.ofMinutes(50)).plusSeconds(30);
+    Transition t =
+        TriggerStateMachine.next(
+            RECURRING, From.ACTIVE_LEASED.state, TriggerEvent.CLAIMED, late, new Random(1));
+    PendingTrigger fired = ((Transition.Moved) t).to().pending();
+    assertThat(fired.scheduledFor()).isEqualTo(T.plus(Duration.ofMinutes(50)));
+    assertThat(fired.executionId()).isEqualTo(ID);
+    assertThat(fired.leaseToken()).isEqualTo(TOKEN);
+
+    // Delivered: the next one is the next on the cadence, not a second catch-up.
+    Transition after =
+        TriggerStateMachine.next(
+            RECURRING,
+            ((Transition.Moved) t).to(),
+            TriggerEvent.SUCCEEDED,
+            late.plusMillis(5),
+            new Random(1));
+    assertThat(((Transition.Moved) after).to().pending().nextFireAt())
+        .isEqualTo(T.plus(Duration.ofMinutes(55)));
+  }
+
+  @Test
+  void aRetryClaimedLateKeepsTheOccurrenceItRetries() {
+    TriggerState retry =
+        new TriggerState(
+            ACTIVE, PendingTrigger.restore(T, T, ID, 1, "e1", T.plusSeconds(13), TOKEN));
+    Transition t =
+        TriggerStateMachine.next(
+            RECURRING, retry, TriggerEvent.CLAIMED, T.plus(Duration.ofHours(1)), new Random(1));
+    assertThat(t).isInstanceOf(Transition.Unchanged.class);
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.idempotency.IdempotencyRepository;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
+import dev.scheduleman.storage.trigger.TriggerChanges;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -41,6 +42,12 @@ public class Beans {
   @ApplicationScoped
   ScheduleRepository schedules(AgroalDataSource ds) {
     return new ScheduleRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  TriggerChanges triggerChanges(AgroalDataSource ds) {
+    return new TriggerChanges(ds);
   }
 
   @Produces

@@ -12,6 +12,7 @@ import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.trigger.Transition;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.sdk.trigger.TriggerRules;
@@ -26,12 +27,15 @@ import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
 import dev.scheduleman.storage.sql.StorageException;
+import dev.scheduleman.storage.trigger.TriggerChanges;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +59,16 @@ public class ScheduleService {
   private final ObjectMapper json;
   private final Clock clock;
   private final RandomGenerator random;
+  private final TriggerChanges changes;
 
   public ScheduleService(
       ScheduleRepository schedules,
       ScheduleValidator validator,
       ObjectMapper json,
       Clock clock,
-      RandomGenerator random) {
+      RandomGenerator random,
+      TriggerChanges changes) {
+    this.changes = changes;
     this.schedules = schedules;
     this.validator = validator;
     this.json = json;
@@ -175,8 +182,9 @@ public class ScheduleService {
 
   @Transactional
   public void delete(Caller caller, UUID id, String ifMatch) {
-    lockMatching(caller, id, ifMatch);
+    ScheduleRow current = lockMatching(caller, id, ifMatch);
     schedules.delete(caller.tenantId(), id);
+    announce(current, null);
   }
 
   /**
@@ -197,7 +205,7 @@ public class ScheduleService {
       return current;
     }
     ScheduleRow updated = current.moved(((Transition.Moved) t).to(), now);
-    save(updated, current.version(), "");
+    save(current, updated);
     return updated;
   }
 
@@ -230,7 +238,7 @@ public class ScheduleService {
             current.version() + 1,
             current.createdAt(),
             now);
-    save(updated, current.version(), "");
+    save(current, updated);
     return updated;
   }
 
@@ -244,14 +252,41 @@ public class ScheduleService {
     throw new IllegalStateException(event + " from " + current + " gave " + t);
   }
 
-  private void save(ScheduleRow row, long expectedVersion, String prefix) {
+  private void save(ScheduleRow current, ScheduleRow row) {
     try {
-      if (!schedules.update(row, expectedVersion)) {
+      if (!schedules.update(row, current.version())) {
         // The row is locked by this transaction, so only a concurrent delete can get here.
         throw notFound(row.id());
       }
     } catch (StorageException e) {
-      throw nameTaken(e, row.name(), prefix);
+      throw nameTaken(e, row.name(), "");
+    }
+    announce(current, row);
+  }
+
+  /** How far ahead a newly armed trigger is announced to executors (they claim 2 s ahead). */
+  private static final Duration ANNOUNCE_AHEAD = Duration.ofMinutes(1);
+
+  /**
+   * Tells executors, when this transaction commits, of a lease this write took away (its holder
+   * cancels the old trigger if it has not sent it yet) and of a trigger it armed that is due soon
+   * (they claim it at once instead of at their next poll).
+   */
+  private void announce(ScheduleRow before, ScheduleRow after) {
+    PendingTrigger old = before == null ? PendingTrigger.none() : before.pending();
+    PendingTrigger now = after == null ? PendingTrigger.none() : after.pending();
+    boolean leaseTaken = old.leaseToken() != null && !old.leaseToken().equals(now.leaseToken());
+    boolean armedSoon =
+        now.nextFireAt() != null
+            && !now.equals(old)
+            && now.leaseToken() == null
+            && now.nextFireAt().isBefore(clock.instant().plus(ANNOUNCE_AHEAD));
+    if (leaseTaken || armedSoon) {
+      changes.announce(
+          new TriggerChanges.Change(
+              leaseTaken ? old.leaseOwner() : null,
+              leaseTaken ? old.leaseToken() : null,
+              armedSoon ? now.nextFireAt() : null));
     }
   }
 
@@ -278,6 +313,10 @@ public class ScheduleService {
       // A concurrent request took a name between the check and the insert.
       throw nameTaken(e, null, "");
     }
+    rows.stream()
+        .filter(r -> r.pending().nextFireAt() != null)
+        .min(Comparator.comparing(r -> r.pending().nextFireAt()))
+        .ifPresent(earliest -> announce(null, earliest));
   }
 
   private static RuntimeException nameTaken(StorageException e, String name, String prefix) {

@@ -2,6 +2,11 @@ package dev.scheduleman.executor.claim;
 
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.executor.time.DatabaseClock;
+import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.trigger.Transition;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
+import dev.scheduleman.sdk.trigger.TriggerState;
+import dev.scheduleman.sdk.trigger.TriggerStateMachine;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.time.Duration;
@@ -42,6 +47,7 @@ public final class ClaimLoop implements Runnable {
   private final Consumer<List<ClaimedTrigger>> claimed;
   private final Object wakeUp = new Object();
   private volatile boolean running = true;
+  private boolean wakeRequested;
   private volatile Instant heartbeat;
   private volatile long turns;
   private int failures;
@@ -127,10 +133,32 @@ public final class ClaimLoop implements Runnable {
     if (batch.isEmpty()) {
       return false;
     }
-    clock.measured(sent, received, batch.get(0).databaseNow());
+    Instant databaseNow = batch.get(0).databaseNow();
+    clock.measured(sent, received, databaseNow);
     metrics.claimed(batch.size());
-    claimed.accept(batch);
+    Instant at = clock.forStatements().orElse(databaseNow);
+    claimed.accept(batch.stream().map(t -> asFired(t, at)).toList());
     return batch.size() == want && want == settings.batchSize();
+  }
+
+  /** The trigger as it fires: after downtime, one catch-up for the latest missed occurrence. */
+  private ClaimedTrigger asFired(ClaimedTrigger trigger, Instant now) {
+    Transition t =
+        TriggerStateMachine.next(
+            trigger.rules(),
+            new TriggerState(ScheduleState.ACTIVE, trigger.pending()),
+            TriggerEvent.CLAIMED,
+            now,
+            random);
+    return t instanceof Transition.Moved moved ? trigger.firing(moved.to().pending()) : trigger;
+  }
+
+  /** Claims again at once (something became due sooner than the next poll). */
+  public void wakeUp() {
+    synchronized (wakeUp) {
+      wakeRequested = true;
+      wakeUp.notifyAll();
+    }
   }
 
   private Duration jitteredPoll() {
@@ -146,7 +174,8 @@ public final class ClaimLoop implements Runnable {
 
   private void pause(Duration duration) {
     synchronized (wakeUp) {
-      if (!running) {
+      if (!running || wakeRequested) {
+        wakeRequested = false;
         return;
       }
       try {

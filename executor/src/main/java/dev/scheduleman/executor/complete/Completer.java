@@ -3,12 +3,17 @@ package dev.scheduleman.executor.complete;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.sql.StorageException;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import dev.scheduleman.storage.trigger.TriggerRepository;
 import dev.scheduleman.storage.trigger.TriggerUpdate;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -46,6 +51,8 @@ public final class Completer implements AutoCloseable {
   private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile long progressAt = System.nanoTime();
+  private volatile int inBatch;
 
   /**
    * @param clock the database's clock: the time a retry's backoff starts from
@@ -82,10 +89,6 @@ public final class Completer implements AutoCloseable {
     queue.add(delivery);
   }
 
-  public int pending() {
-    return queue.size();
-  }
-
   private void run() {
     List<Delivery> taken = new ArrayList<>(settings.batchSize());
     List<Completion> batch = new ArrayList<>(settings.batchSize());
@@ -93,6 +96,7 @@ public final class Completer implements AutoCloseable {
     while (running || !queue.isEmpty() || !batch.isEmpty()) {
       try {
         if (batch.isEmpty()) {
+          progressAt = System.nanoTime();
           Delivery first = queue.poll(settings.interval().toMillis(), TimeUnit.MILLISECONDS);
           if (first == null) {
             continue;
@@ -100,10 +104,10 @@ public final class Completer implements AutoCloseable {
           taken.add(first);
           queue.drainTo(taken, settings.batchSize() - 1);
           decide(taken, batch);
+          inBatch = batch.size();
           taken.clear();
         }
-        write(batch);
-        done(batch);
+        writeAll(batch);
         failures = 0;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -123,6 +127,7 @@ public final class Completer implements AutoCloseable {
                   + " and another executor fires them again",
               batch.size());
           done(batch);
+          batch.clear();
           written.accept(queue.stream().map(Delivery::trigger).toList());
           queue.clear();
           return;
@@ -135,24 +140,81 @@ public final class Completer implements AutoCloseable {
   /** Decides each delivery once, so a batch retried after a database error keeps its decisions. */
   private void decide(List<Delivery> deliveries, List<Completion> batch) {
     for (Delivery d : deliveries) {
+      Instant now = clock.instant();
       try {
-        batch.add(Completions.of(d, settings.owner(), clock.instant(), random));
+        batch.add(Completions.of(d, settings.owner(), now, random));
       } catch (RuntimeException e) {
         LOG.errorf(
             e,
-            "schedule %s execution %s: could not decide what follows; its lease will expire"
-                + " and it fires again",
+            "schedule %s execution %s: could not decide what follows; buried",
             d.trigger().scheduleId(),
             d.trigger().executionId());
-        metrics.completionFailed();
-        written.accept(List.of(d.trigger()));
+        metrics.buried();
+        batch.add(
+            Completions.buried(
+                d, "could not decide what follows: " + e.getMessage(), settings.owner(), now));
       }
     }
   }
 
-  private void done(List<Completion> batch) {
-    written.accept(batch.stream().map(Completion::trigger).toList());
-    batch.clear();
+  /**
+   * Writes the batch, and takes what was written out of it. A row PostgreSQL refuses (a data or
+   * constraint error: a value out of its range, say) fails only its half: the batch is split until
+   * the row is alone, the rest is stored, and that row's trigger is buried with the database's
+   * reason instead. Anything else (the database is away) leaves what is not written in the batch,
+   * to be tried again.
+   */
+  private void writeAll(List<Completion> batch) {
+    ArrayDeque<List<Completion>> parts = new ArrayDeque<>();
+    parts.push(List.copyOf(batch));
+    while (!parts.isEmpty()) {
+      List<Completion> part = parts.pop();
+      try {
+        write(part);
+      } catch (StorageException e) {
+        if (!e.isDataError()) {
+          throw e;
+        }
+        if (part.size() > 1) {
+          parts.push(part.subList(part.size() / 2, part.size()));
+          parts.push(part.subList(0, part.size() / 2));
+          continue;
+        }
+        bury(part.get(0), e);
+      }
+      Set<Completion> stored = Collections.newSetFromMap(new IdentityHashMap<>());
+      stored.addAll(part);
+      batch.removeIf(stored::contains);
+      inBatch = batch.size();
+      done(part);
+      progressAt = System.nanoTime();
+    }
+  }
+
+  private void bury(Completion refused, StorageException why) {
+    Delivery d = refused.delivery();
+    LOG.errorf(
+        "schedule %s execution %s: the database refused its completion (%s); buried",
+        d.trigger().scheduleId(), d.trigger().executionId(), why.getMessage());
+    metrics.buried();
+    Completion buried =
+        Completions.buried(
+            d, "could not store what follows: " + why.reason(), settings.owner(), clock.instant());
+    try {
+      write(List.of(buried));
+    } catch (StorageException again) {
+      if (!again.isDataError()) {
+        throw again;
+      }
+      // Nothing of it can be stored: its lease runs out and it is fired again (and counted).
+      LOG.errorf(
+          "schedule %s execution %s: not even its burial could be stored (%s)",
+          d.trigger().scheduleId(), d.trigger().executionId(), again.getMessage());
+    }
+  }
+
+  private void done(List<Completion> part) {
+    written.accept(part.stream().map(Completion::trigger).toList());
   }
 
   private void write(List<Completion> batch) {
@@ -165,7 +227,7 @@ public final class Completer implements AutoCloseable {
             ds,
             "complete triggers",
             c -> {
-              Set<UUID> updated = triggers.complete(c, settings.owner(), updates);
+              Set<UUID> updated = triggers.complete(c, updates);
               executions.append(c, batch.stream().map(Completion::attempt).toList());
               return updated;
             });
@@ -181,6 +243,27 @@ public final class Completer implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Completions waiting to be written. */
+  public int pending() {
+    return queue.size() + inBatch;
+  }
+
+  /**
+   * How long the completer has had work it could not write: zero while it keeps up, growing while
+   * the database refuses it. The executor is not ready while this is long.
+   */
+  public Duration stalledFor() {
+    if (pending() == 0) {
+      return Duration.ZERO;
+    }
+    return Duration.ofNanos(System.nanoTime() - progressAt);
+  }
+
+  /** Whether the completer's thread is still running (it ends only when closed). */
+  public boolean alive() {
+    return thread.isAlive() || !running;
   }
 
   private static void sleep(long millis) {

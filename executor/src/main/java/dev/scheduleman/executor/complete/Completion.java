@@ -7,6 +7,11 @@ import dev.scheduleman.storage.trigger.TriggerUpdate;
 /**
  * What a fired trigger leaves behind: its row's new state, and the attempt for the history.
  *
- * @param trigger the trigger as claimed, which the executor holds until this is written
+ * @param delivery how the attempt ended (its trigger is held until this is written)
  */
-record Completion(ClaimedTrigger trigger, TriggerUpdate update, ExecutionRow attempt) {}
+record Completion(Delivery delivery, TriggerUpdate update, ExecutionRow attempt) {
+
+  ClaimedTrigger trigger() {
+    return delivery.trigger();
+  }
+}

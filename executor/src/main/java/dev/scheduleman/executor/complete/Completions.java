@@ -3,6 +3,7 @@ package dev.scheduleman.executor.complete;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.trigger.LastRun;
 import dev.scheduleman.sdk.trigger.Transition;
+import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.sdk.trigger.TriggerState;
 import dev.scheduleman.sdk.trigger.TriggerStateMachine;
 import dev.scheduleman.storage.execution.ExecutionRow;
@@ -23,12 +24,42 @@ final class Completions {
    * @param now the database's time when the result came in
    */
   static Completion of(Delivery delivery, String executor, Instant now, RandomGenerator random) {
+    return of(delivery, delivery.event(), delivery.error(), executor, now, random);
+  }
+
+  /**
+   * The completion of a delivery whose own could not be stored or decided ({@code reason} says
+   * why): the trigger is buried as a dead letter with the reason, as a defect would be, and the
+   * attempt is recorded as it happened but for the receiver's answer.
+   */
+  static Completion buried(Delivery delivery, String reason, String executor, Instant now) {
+    String error =
+        delivery.error() == null ? reason : reason + " (attempt: " + delivery.error() + ")";
+    Delivery plain =
+        new Delivery(
+            delivery.trigger(),
+            delivery.event(),
+            delivery.firedAt(),
+            delivery.duration(),
+            delivery.httpStatus(),
+            delivery.error(),
+            null);
+    return of(plain, TriggerEvent.DEFECTIVE, error, executor, now, null);
+  }
+
+  private static Completion of(
+      Delivery delivery,
+      TriggerEvent event,
+      String error,
+      String executor,
+      Instant now,
+      RandomGenerator random) {
     ClaimedTrigger trigger = delivery.trigger();
     Transition t =
         TriggerStateMachine.next(
             trigger.rules(),
             new TriggerState(ScheduleState.ACTIVE, trigger.pending()),
-            delivery.event(),
+            event,
             now,
             random);
     if (!(t instanceof Transition.Moved moved)) {
@@ -47,15 +78,20 @@ final class Completions {
             delivery.outcome(),
             delivery.httpStatus(),
             (int) Math.min(Integer.MAX_VALUE, Math.max(0, delivery.duration().toMillis())),
-            delivery.error(),
+            error,
             delivery.responseExcerpt(),
-            moved.exhausted());
+            // A dead letter is a failed attempt; a buried success stays a success.
+            moved.exhausted() && !delivery.succeeded());
     LastRun last =
-        new LastRun(
-            delivery.firedAt(), delivery.outcome(), delivery.httpStatus(), delivery.error());
+        new LastRun(delivery.firedAt(), delivery.outcome(), delivery.httpStatus(), error);
     return new Completion(
-        trigger,
-        new TriggerUpdate(trigger.scheduleId(), trigger.executionId(), moved.to(), last),
+        delivery,
+        new TriggerUpdate(
+            trigger.scheduleId(),
+            trigger.executionId(),
+            trigger.pending().leaseToken(),
+            moved.to(),
+            last),
         attempt);
   }
 }

@@ -38,10 +38,40 @@ public interface ExecutorConfig {
     @WithDefault("2s")
     Duration lookahead();
 
-    /** Lease beyond a trigger's due time plus its timeout; then other executors may take it. */
+    /**
+     * Lease beyond a trigger's due time plus its timeout, renewed while the executor holds the
+     * trigger; once an executor has died its triggers are claimable again this long after their due
+     * time plus timeout.
+     */
     @WithName("lease-margin")
     @WithDefault("10s")
     Duration leaseMargin();
+
+    /**
+     * How often the leases of every held trigger are renewed (to its timeout plus the margin from
+     * now); well below the margin, so that a few failed renewals in a row lose nothing.
+     */
+    @WithName("lease-renewal")
+    @WithDefault("2s")
+    Duration leaseRenewal();
+
+    /**
+     * A trigger whose lease was last confirmed longer ago than this (it waited on a timer, or for a
+     * connection) is fenced before it goes out: a statement confirms the lease again, so an edit,
+     * pause or delete committed meanwhile wins over the old version.
+     */
+    @WithName("fence-after")
+    @WithDefault("100ms")
+    Duration fenceAfter();
+
+    /**
+     * Due triggers waiting for a connection to their host, at most: beyond this the executor claims
+     * nothing more, and other executors (or later claims) take the backlog, instead of holding
+     * triggers it cannot send soon.
+     */
+    @WithName("max-queued")
+    @WithDefault("1000")
+    int maxQueued();
 
     /**
      * Triggers claimed and not yet completed, at most: the depth of the claim → fire → complete

@@ -1,6 +1,5 @@
 package dev.scheduleman.executor.dispatch;
 
-import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -16,8 +15,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The second stage: fires claimed triggers on time. A trigger claimed ahead of its due instant
- * waits on a Vert.x timer, computed on the database's clock, so it fires within milliseconds of the
- * instant instead of a poll interval late; one already due goes on at once.
+ * waits on a Vert.x timer, computed on the database's clock (rounded up: never early), so it fires
+ * within milliseconds of the instant instead of a poll interval late; one already due goes on at
+ * once. Waiting triggers are keyed by execution id, and whoever removes an entry owns its trigger:
+ * the timer fires it, or a cancellation (the trigger was edited, or this executor stops) takes it
+ * back, never both.
  */
 public final class Dispatcher {
 
@@ -27,46 +29,69 @@ public final class Dispatcher {
 
   private final Vertx vertx;
   private final Clock clock;
-  private final ExecutorMetrics metrics;
   private final Consumer<ClaimedTrigger> due;
+  private final Consumer<ClaimedTrigger> displaced;
   private final Map<UUID, Waiting> waiting = new ConcurrentHashMap<>();
 
   /**
    * @param clock the database's clock
    * @param due where a trigger goes at its due instant: the next stage
+   * @param displaced told of a waiting trigger that a newer claim of the same execution id replaced
+   *     (its own lease is gone): it is not fired
    */
   public Dispatcher(
-      Vertx vertx, Clock clock, ExecutorMetrics metrics, Consumer<ClaimedTrigger> due) {
+      Vertx vertx, Clock clock, Consumer<ClaimedTrigger> due, Consumer<ClaimedTrigger> displaced) {
     this.vertx = vertx;
     this.clock = clock;
-    this.metrics = metrics;
     this.due = due;
+    this.displaced = displaced;
   }
 
   public void dispatch(List<ClaimedTrigger> triggers) {
     Instant now = clock.instant();
     for (ClaimedTrigger trigger : triggers) {
-      long delay = Duration.between(now, trigger.fireAt()).toMillis();
-      if (delay < 1) {
+      long nanos = Duration.between(now, trigger.fireAt()).toNanos();
+      if (nanos <= 0) {
         fire(trigger);
         continue;
       }
+      long delay = Math.max(1, (nanos + 999_999) / 1_000_000);
+      UUID key = trigger.executionId();
       // Registered before the timer exists, so that a timer going off at once finds it.
-      waiting.put(trigger.scheduleId(), new Waiting(trigger, -1));
+      Waiting earlier = waiting.put(key, new Waiting(trigger, -1));
+      if (earlier != null) {
+        cancelTimer(earlier);
+        displaced.accept(earlier.trigger());
+      }
       long timer =
           vertx.setTimer(
               delay,
               id -> {
-                if (waiting.remove(trigger.scheduleId()) != null) {
+                if (take(trigger) != null) {
                   fire(trigger);
                 }
               });
-      waiting.computeIfPresent(trigger.scheduleId(), (k, w) -> new Waiting(trigger, timer));
+      waiting.computeIfPresent(
+          key, (k, w) -> w.trigger() == trigger ? new Waiting(trigger, timer) : w);
     }
   }
 
+  /** Removes this very trigger's entry, atomically; null when it is not waiting (any more). */
+  private Waiting take(ClaimedTrigger trigger) {
+    Waiting[] taken = {null};
+    waiting.computeIfPresent(
+        trigger.executionId(),
+        (k, w) -> {
+          if (w.trigger() != trigger) {
+            return w;
+          }
+          taken[0] = w;
+          return null;
+        });
+    return taken[0];
+  }
+
   private void fire(ClaimedTrigger trigger) {
-    metrics.lateness(Duration.between(trigger.fireAt(), clock.instant()));
     try {
       due.accept(trigger);
     } catch (RuntimeException e) {
@@ -79,17 +104,36 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * Takes back a trigger still waiting for its instant.
+   *
+   * @return true when it was waiting (it will not fire), false when it was not (or no longer)
+   */
+  public boolean cancel(ClaimedTrigger trigger) {
+    Waiting w = take(trigger);
+    if (w == null) {
+      return false;
+    }
+    cancelTimer(w);
+    return true;
+  }
+
+  private void cancelTimer(Waiting w) {
+    if (w.timerId() >= 0) {
+      vertx.cancelTimer(w.timerId());
+    }
+  }
+
+  /** Triggers waiting for their instant. */
+  public int waiting() {
+    return waiting.size();
+  }
+
   /** Stops the timers of triggers not yet fired and returns those triggers, to be released. */
   public List<ClaimedTrigger> cancelWaiting() {
     List<ClaimedTrigger> cancelled = new ArrayList<>();
-    for (UUID id : List.copyOf(waiting.keySet())) {
-      // Whoever removes the entry owns the trigger: a timer that goes off after this finds
-      // nothing and does not fire.
-      Waiting w = waiting.remove(id);
-      if (w != null) {
-        if (w.timerId() >= 0) {
-          vertx.cancelTimer(w.timerId());
-        }
+    for (Waiting w : List.copyOf(waiting.values())) {
+      if (cancel(w.trigger())) {
         cancelled.add(w.trigger());
       }
     }

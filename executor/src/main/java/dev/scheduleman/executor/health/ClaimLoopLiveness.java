@@ -10,8 +10,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * Alive while the claim loop turns. A loop that has not turned for {@code stuck-after} (it turns at
- * least every few seconds even when the database is away) is stuck, and a restart is the cure.
+ * Alive while the claim loop turns and the completer's thread runs. A loop that has not turned for
+ * {@code stuck-after} (it turns at least every few seconds even when the database is away) is
+ * stuck, and a restart is the cure.
  */
 @Liveness
 @ApplicationScoped
@@ -34,12 +35,14 @@ public class ClaimLoopLiveness implements HealthCheck {
     Instant heartbeat = node.get().loop().heartbeat();
     Duration since = node.get().loop().sinceLastTurn();
     boolean alive =
-        !node.get().loop().running() || since.compareTo(config.executor().stuckAfter()) < 0;
+        (!node.get().loop().running() || since.compareTo(config.executor().stuckAfter()) < 0)
+            && node.get().completer().alive();
     return HealthCheckResponse.named("claim-loop")
         .status(alive)
         .withData("owner", node.get().owner())
         .withData("lastTurn", heartbeat.toString())
         .withData("inFlight", node.get().inFlight())
+        .withData("completerRunning", node.get().completer().alive())
         .build();
   }
 }

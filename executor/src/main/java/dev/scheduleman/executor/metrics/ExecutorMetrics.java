@@ -23,9 +23,18 @@ public final class ExecutorMetrics {
   private final Counter claimErrors;
   private final Counter completionErrors;
   private final Counter superseded;
+  private final Timer queued;
+  private final Counter fenced;
+  private final Counter renewed;
+  private final Counter leasesLost;
+  private final Counter leaseErrors;
+  private final Counter cancelled;
+  private final Counter completionsBuried;
   private final AtomicLong dueBacklog = new AtomicLong();
+  private final MeterRegistry registry;
 
   public ExecutorMetrics(MeterRegistry registry, Supplier<Number> inFlight) {
+    this.registry = registry;
     succeeded = fired(registry, "succeeded");
     failed = fired(registry, "failed");
     lateness =
@@ -51,6 +60,43 @@ public final class ExecutorMetrics {
         Counter.builder("scheduleman.completions.superseded")
             .description(
                 "Completions not applied because the trigger was edited, deleted or re-claimed")
+            .register(registry);
+    queued =
+        Timer.builder("scheduleman.delivery.queued")
+            .description(
+                "How long a due trigger waited for one of this executor's connections to its"
+                    + " target's host (not part of the target's timeout; part of its lateness)")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+    fenced =
+        Counter.builder("scheduleman.leases.fenced")
+            .description("Triggers whose lease was confirmed right before their send")
+            .register(registry);
+    renewed =
+        Counter.builder("scheduleman.leases.renewed")
+            .description("Leases of held triggers renewed")
+            .register(registry);
+    leasesLost =
+        Counter.builder("scheduleman.leases.lost")
+            .description(
+                "Held triggers found edited, paused, deleted or re-claimed by a renewal, a fence"
+                    + " or a notification (not sent if not yet on the wire)")
+            .register(registry);
+    leaseErrors =
+        Counter.builder("scheduleman.lease.errors")
+            .description("Renewals or fences that could not be run (the database was away)")
+            .register(registry);
+    cancelled =
+        Counter.builder("scheduleman.triggers.cancelled")
+            .description("Held triggers taken back before they went out (edited meanwhile)")
+            .register(registry);
+    completionsBuried =
+        Counter.builder("scheduleman.completions.buried")
+            .description(
+                "Completions PostgreSQL refused (or that could not be decided): the trigger is"
+                    + " stored as a dead letter with the reason instead")
             .register(registry);
     registry.gauge("scheduleman.due.backlog", dueBacklog);
     registry.gauge("scheduleman.inflight", inFlight, s -> s.get().doubleValue());
@@ -89,5 +135,40 @@ public final class ExecutorMetrics {
 
   public void dueBacklog(long value) {
     dueBacklog.set(value);
+  }
+
+  public void queued(Duration waited) {
+    queued.record(waited.isNegative() ? Duration.ZERO : waited);
+  }
+
+  public void fenced(int count) {
+    fenced.increment(count);
+  }
+
+  public void renewed(int count) {
+    renewed.increment(count);
+  }
+
+  public void leasesLost(int count) {
+    leasesLost.increment(count);
+  }
+
+  public void leaseFailed() {
+    leaseErrors.increment();
+  }
+
+  public void cancelled(int count) {
+    cancelled.increment(count);
+  }
+
+  public void buried() {
+    completionsBuried.increment();
+  }
+
+  /** Gauges of a part that reports its own state (the completer's pending work, say). */
+  public void gauge(String name, String description, Supplier<Number> value) {
+    io.micrometer.core.instrument.Gauge.builder(name, value, v -> v.get().doubleValue())
+        .description(description)
+        .register(registry);
   }
 }

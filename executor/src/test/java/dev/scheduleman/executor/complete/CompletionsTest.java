@@ -38,7 +38,8 @@ class CompletionsTest {
     return new ClaimedTrigger(
         UUID.randomUUID(),
         UUID.randomUUID(),
-        PendingTrigger.restore(T, T, UUID.randomUUID(), attempt, "e", T.plusSeconds(13)),
+        PendingTrigger.restore(
+            T, T, UUID.randomUUID(), attempt, "e", T.plusSeconds(13), UUID.randomUUID()),
         rules,
         TARGET,
         List.of("whsec_x"),

@@ -8,6 +8,7 @@ import static dev.scheduleman.storage.sql.Sql.setInstant;
 import dev.scheduleman.sdk.model.Outcome;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.sql.StoredText;
 import dev.scheduleman.storage.sql.Unnest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -38,6 +39,16 @@ public final class ExecutionRepository {
     this.ds = ds;
   }
 
+  /** The longest error text kept. */
+  public static final int ERROR_CHARS = 1000;
+
+  /** The longest response excerpt kept (the executor reads the first KiB of an answer). */
+  public static final int EXCERPT_CHARS = 1024;
+
+  /**
+   * What an attempt stores; texts from outside (errors, the receiver's answer) are cleaned so that
+   * PostgreSQL takes them whatever a receiver sent (see {@link StoredText}).
+   */
   private static final Unnest<ExecutionRow> APPENDED =
       Unnest.<ExecutionRow>columns()
           .uuid("schedule_id", ExecutionRow::scheduleId)
@@ -50,8 +61,8 @@ public final class ExecutionRepository {
           .text("outcome", e -> e.outcome().name())
           .integer("http_status", ExecutionRow::httpStatus)
           .integer("duration_ms", ExecutionRow::durationMs)
-          .text("error", ExecutionRow::error)
-          .text("response_excerpt", ExecutionRow::responseExcerpt)
+          .text("error", e -> StoredText.clean(e.error(), ERROR_CHARS))
+          .text("response_excerpt", e -> StoredText.clean(e.responseExcerpt(), EXCERPT_CHARS))
           .bool("exhausted", ExecutionRow::exhausted);
 
   /**

@@ -35,14 +35,14 @@ public final class ScheduleColumns {
       spec_kind, cron, timezone, fire_at, interval_ms, start_at,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
-      next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until,
+      next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
       last_fired_at, last_outcome, last_http_status, last_error,
       version, created_at, updated_at
       """;
 
   /**
    * Binds, in this order, name, description, labels, the spec, target and retry columns, state and
-   * the pending trigger's six columns: the part of a row that inserts and updates both write.
+   * the pending trigger's seven columns: the part of a row that inserts and updates both write.
    */
   static int bindDefinitionAndTrigger(PreparedStatement s, int i, ScheduleRow row)
       throws SQLException {
@@ -60,6 +60,7 @@ public final class ScheduleColumns {
     s.setInt(++i, p.attempt());
     s.setString(++i, p.leaseOwner());
     setInstant(s, ++i, p.leaseUntil());
+    s.setObject(++i, p.leaseToken());
     return i;
   }
 
@@ -125,7 +126,8 @@ public final class ScheduleColumns {
         getUuid(r, "execution_id"),
         r.getInt("attempt"),
         r.getString("lease_owner"),
-        getInstant(r, "lease_until"));
+        getInstant(r, "lease_until"),
+        getUuid(r, "lease_token"));
   }
 
   public static SpecColumns mapSpec(ResultSet r) throws SQLException {

@@ -38,10 +38,10 @@ public final class ScheduleRepository {
           spec_kind, cron, timezone, fire_at, interval_ms, start_at,
           target_url, target_method, target_headers, target_body, timeout_ms,
           max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
-          next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until,
+          next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
           version, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?,
-              ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   /** Inserts new schedules, all in one round trip. */
@@ -152,7 +152,7 @@ public final class ScheduleRepository {
              max_attempts = ?, min_backoff_ms = ?, max_backoff_ms = ?, on_exhausted = ?,
              state = ?,
              next_fire_at = ?, scheduled_for = ?, execution_id = ?, attempt = ?,
-             lease_owner = ?, lease_until = ?,
+             lease_owner = ?, lease_until = ?, lease_token = ?,
              version = ?, updated_at = ?
        WHERE id = ? AND tenant_id = ? AND version = ?
       """;

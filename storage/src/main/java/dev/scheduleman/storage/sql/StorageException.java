@@ -12,11 +12,27 @@ public class StorageException extends RuntimeException {
 
   private final String sqlState;
   private final String constraint;
+  private final String reason;
 
   public StorageException(String message, SQLException cause) {
     super(message + ": " + cause.getMessage(), cause);
     this.sqlState = cause.getSQLState();
     this.constraint = constraintOf(cause).orElse(null);
+    this.reason = reasonOf(cause);
+  }
+
+  /** What the database said, without the statement's name. */
+  public String reason() {
+    return reason;
+  }
+
+  /**
+   * True when the database refused a value (SQLSTATE class 22, data exception: out of range, an
+   * invalid character) or a row (class 23, a constraint): the same statement without that row would
+   * go through.
+   */
+  public boolean isDataError() {
+    return sqlState != null && (sqlState.startsWith("22") || sqlState.startsWith("23"));
   }
 
   public Optional<String> sqlState() {
@@ -38,6 +54,16 @@ public class StorageException extends RuntimeException {
    */
   public boolean isConnectionProblem() {
     return sqlState == null || sqlState.startsWith("08") || sqlState.startsWith("57P");
+  }
+
+  private static String reasonOf(SQLException e) {
+    if (e instanceof PSQLException psql && psql.getServerErrorMessage() != null) {
+      String message = psql.getServerErrorMessage().getMessage();
+      if (message != null) {
+        return message;
+      }
+    }
+    return String.valueOf(e.getMessage());
   }
 
   private static Optional<String> constraintOf(SQLException e) {

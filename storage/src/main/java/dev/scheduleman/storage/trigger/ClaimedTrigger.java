@@ -54,4 +54,10 @@ public record ClaimedTrigger(
   public RetryPolicy retry() {
     return rules.retry();
   }
+
+  /** The same claim, with the trigger as the state machine says it fires (a catch-up). */
+  public ClaimedTrigger firing(PendingTrigger asFired) {
+    return new ClaimedTrigger(
+        scheduleId, tenantId, asFired, rules, target, signingSecrets, databaseNow, defect);
+  }
 }

@@ -8,9 +8,11 @@ import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
 import dev.scheduleman.sdk.trigger.TriggerRules;
+import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.schedule.ScheduleColumns;
 import dev.scheduleman.storage.schedule.SpecColumns;
 import dev.scheduleman.storage.sql.Sql;
+import dev.scheduleman.storage.sql.StoredText;
 import dev.scheduleman.storage.sql.Unnest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,8 +21,10 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -51,12 +55,16 @@ public final class TriggerRepository {
    * time (it may be claimed ahead, within the look-ahead) plus its timeout plus a margin, so a
    * trigger whose executor died is claimable again seconds after it should have completed.
    *
-   * <p>Parameters: now (three times), owner, lease margin (ms), look-ahead (ms), batch size.
+   * <p>Every claimed row gets a token of its own ({@code gen_random_uuid()}): the executor's later
+   * statements on it are guarded by that token, so none of them can apply to a later claim.
+   *
+   * <p>Parameters: owner, now, lease margin (ms), now, look-ahead (ms), now, batch size.
    */
   static final String CLAIM =
       """
       UPDATE schedule s
          SET lease_owner = ?,
+             lease_token = gen_random_uuid(),
              lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
                            + s.timeout_ms * interval '1 millisecond'
                            + ? * interval '1 millisecond'
@@ -77,7 +85,7 @@ public final class TriggerRepository {
                 s.target_url, s.target_method, s.target_headers::text AS target_headers,
                 s.target_body, s.timeout_ms,
                 s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
-                s.lease_owner, s.lease_until, t.signing_secret,
+                s.lease_owner, s.lease_until, s.lease_token, t.signing_secret,
                 CASE WHEN t.previous_secret_expires_at > now()
                      THEN t.previous_signing_secret END AS previous_signing_secret,
                 clock_timestamp() AS database_now
@@ -188,6 +196,7 @@ public final class TriggerRepository {
       Unnest.<TriggerUpdate>columns()
           .uuid("id", TriggerUpdate::scheduleId)
           .uuid("fired_execution_id", TriggerUpdate::firedExecutionId)
+          .uuid("lease_token", TriggerUpdate::leaseToken)
           .text("state", u -> u.next().state().name())
           .timestamptz("next_fire_at", u -> u.next().pending().nextFireAt())
           .timestamptz("scheduled_for", u -> u.next().pending().scheduledFor())
@@ -196,9 +205,10 @@ public final class TriggerRepository {
           .timestamptz("fired_at", u -> u.lastRun().firedAt())
           .text("outcome", u -> u.lastRun().outcome().name())
           .integer("http_status", u -> u.lastRun().httpStatus())
-          .text("error", u -> u.lastRun().error());
+          .text(
+              "error", u -> StoredText.clean(u.lastRun().error(), ExecutionRepository.ERROR_CHARS));
 
-  /** Parameters: the completed triggers, then the owner whose lease guards them. */
+  /** Parameters: the completed triggers. */
   static final String COMPLETE =
       """
       UPDATE schedule s
@@ -209,6 +219,7 @@ public final class TriggerRepository {
              attempt = u.attempt,
              lease_owner = NULL,
              lease_until = NULL,
+             lease_token = NULL,
              last_fired_at = u.fired_at,
              last_outcome = u.outcome,
              last_http_status = u.http_status,
@@ -216,57 +227,174 @@ public final class TriggerRepository {
         FROM %s
        WHERE s.id = u.id
          AND s.execution_id = u.fired_execution_id
-         AND s.lease_owner = ?
+         AND s.lease_token = u.lease_token
       RETURNING s.id
       """
           .formatted(COMPLETED.as("u"));
 
   /**
    * Writes the outcome of fired triggers in one statement, each guarded by the execution id it was
-   * fired under and the lease this executor holds.
+   * fired under and the token of the claim it was fired from.
    *
    * @return the ids of the schedules that were updated; a missing id lost its guard (the trigger
    *     was replaced, deleted or re-claimed meanwhile), which is a normal outcome, not an error
    */
-  public Set<UUID> complete(Connection c, String owner, List<TriggerUpdate> updates)
-      throws SQLException {
+  public Set<UUID> complete(Connection c, List<TriggerUpdate> updates) throws SQLException {
     if (updates.isEmpty()) {
       return Set.of();
     }
     return new HashSet<>(
-        Sql.query(
-            c,
-            COMPLETE,
-            s -> s.setString(COMPLETED.bind(s, 1, updates), owner),
-            r -> getUuid(r, "id")));
+        Sql.query(c, COMPLETE, s -> COMPLETED.bind(s, 1, updates), r -> getUuid(r, "id")));
   }
 
-  /** A trigger an executor gives back: which row, under which execution id. */
-  public record Held(UUID scheduleId, UUID executionId) {}
+  /** A trigger an executor holds: which row, under the token of which claim. */
+  public record Held(UUID scheduleId, UUID leaseToken) {
 
-  private static final Unnest<Held> RELEASED =
-      Unnest.<Held>columns().uuid("id", Held::scheduleId).uuid("execution_id", Held::executionId);
+    public static Held of(ClaimedTrigger trigger) {
+      return new Held(trigger.scheduleId(), trigger.pending().leaseToken());
+    }
+  }
 
-  /** Parameters: the released triggers, then the owner. */
+  private static final Unnest<Held> HELD =
+      Unnest.<Held>columns().uuid("id", Held::scheduleId).uuid("lease_token", Held::leaseToken);
+
+  /** Parameters: the released triggers. */
   static final String RELEASE =
       """
-      UPDATE schedule s SET lease_owner = NULL, lease_until = NULL
+      UPDATE schedule s SET lease_owner = NULL, lease_until = NULL, lease_token = NULL
         FROM %s
-       WHERE s.id = u.id AND s.execution_id = u.execution_id AND s.lease_owner = ?
+       WHERE s.id = u.id AND s.lease_token = u.lease_token
       """
-          .formatted(RELEASED.as("u"));
+          .formatted(HELD.as("u"));
 
   /**
-   * Gives claimed triggers back without firing them (an executor shutting down), so that another
-   * executor claims them at once instead of after the lease expires.
+   * Gives claimed triggers back without firing them (an executor shutting down, or one whose lease
+   * no longer covers a send), so that another executor claims them at once instead of after the
+   * lease expires.
    *
    * @return how many were released
    */
-  public int release(String owner, List<Held> triggers) {
+  public int release(List<Held> triggers) {
     if (triggers.isEmpty()) {
       return 0;
     }
-    return Sql.update(ds, RELEASE, s -> s.setString(RELEASED.bind(s, 1, triggers), owner));
+    return Sql.update(ds, RELEASE, s -> HELD.bind(s, 1, triggers));
+  }
+
+  /**
+   * Renews the leases of held triggers, in one statement, to at least their timeout plus the margin
+   * from now. Rows another transaction has locked at this moment (this executor's own completion of
+   * them, or the API editing them) are skipped rather than waited for, so this statement can
+   * neither block behind nor deadlock with them; such a row counts as still held if its committed
+   * version still carries the token, and is renewed the next time.
+   *
+   * <p>Parameters: the held triggers, now, lease margin (ms), now.
+   */
+  static final String RENEW =
+      """
+      WITH held AS (SELECT * FROM %s),
+           mine AS (SELECT s.id
+                      FROM schedule s JOIN held h ON s.id = h.id AND s.lease_token = h.lease_token
+                       FOR UPDATE OF s SKIP LOCKED),
+           renewed AS (UPDATE schedule s
+                          SET lease_until = greatest(s.lease_until,
+                                                     coalesce(?::timestamptz, now())
+                                                     + s.timeout_ms * interval '1 millisecond'
+                                                     + ? * interval '1 millisecond')
+                         FROM mine
+                        WHERE s.id = mine.id
+                    RETURNING s.id, s.lease_until)
+      SELECT h.id, h.lease_token, r.lease_until,
+             r.id IS NOT NULL
+             OR EXISTS (SELECT 1 FROM schedule s
+                         WHERE s.id = h.id AND s.lease_token = h.lease_token
+                           AND s.lease_until > coalesce(?::timestamptz, now())) AS held
+        FROM held h LEFT JOIN renewed r ON r.id = h.id
+      """
+          .formatted(HELD.as("u"));
+
+  /**
+   * What a renewal found: the triggers whose lease now lasts until the given time, and the ones
+   * this executor no longer holds (edited, paused, deleted, or re-claimed after the lease ran out).
+   * A trigger in neither was busy (locked) and keeps its lease as it was.
+   */
+  public record Renewal(Map<UUID, Instant> renewed, Set<UUID> lost) {}
+
+  /**
+   * Renews the leases of {@code held} (see {@link #RENEW}).
+   *
+   * @param now the time to renew at; null for the database's clock
+   */
+  public Renewal renew(List<Held> held, Duration leaseMargin, Instant now) {
+    Map<UUID, Instant> renewed = new HashMap<>();
+    Set<UUID> lost = new HashSet<>();
+    if (held.isEmpty()) {
+      return new Renewal(renewed, lost);
+    }
+    Sql.query(
+        ds,
+        RENEW,
+        s -> {
+          int i = HELD.bind(s, 1, held);
+          setInstant(s, i, now);
+          s.setLong(i + 1, leaseMargin.toMillis());
+          setInstant(s, i + 2, now);
+        },
+        r -> {
+          UUID token = getUuid(r, "lease_token");
+          Instant until = getInstant(r, "lease_until");
+          if (until != null) {
+            renewed.put(token, until);
+          } else if (!r.getBoolean("held")) {
+            lost.add(token);
+          }
+          return null;
+        });
+    return new Renewal(renewed, lost);
+  }
+
+  /**
+   * The fence before a send: renews the leases of triggers about to go out, waiting for any
+   * transaction that holds their rows. A row the API changed, paused or deleted meanwhile no longer
+   * carries the token and is not returned, so its old version is not sent: an edit that commits
+   * before this statement always wins. (One that commits after it finds the trigger on its way out,
+   * which then completes into the guard.)
+   *
+   * <p>Parameters: the triggers, now, lease margin (ms).
+   */
+  static final String FENCE =
+      """
+      UPDATE schedule s
+         SET lease_until = greatest(s.lease_until,
+                                    coalesce(?::timestamptz, now())
+                                    + s.timeout_ms * interval '1 millisecond'
+                                    + ? * interval '1 millisecond')
+        FROM %s
+       WHERE s.id = u.id AND s.lease_token = u.lease_token
+      RETURNING s.lease_token, s.lease_until
+      """
+          .formatted(HELD.as("u"));
+
+  /**
+   * Fences {@code triggers} (see {@link #FENCE}).
+   *
+   * @return the tokens still held, with their leases' new ends
+   */
+  public Map<UUID, Instant> fence(List<Held> triggers, Duration leaseMargin, Instant now) {
+    Map<UUID, Instant> held = new HashMap<>();
+    if (triggers.isEmpty()) {
+      return held;
+    }
+    Sql.query(
+        ds,
+        FENCE,
+        s -> {
+          setInstant(s, 1, now);
+          s.setLong(2, leaseMargin.toMillis());
+          HELD.bind(s, 3, triggers);
+        },
+        r -> held.put(getUuid(r, "lease_token"), getInstant(r, "lease_until")));
+    return held;
   }
 
   /** Parameters: now (twice). */

@@ -40,6 +40,35 @@ class ExecutionRepositoryTest {
   }
 
   @Test
+  void anAnswerWithNulAndBinaryBytesIsStoredCleanedInsteadOfFailingTheBatch() {
+    ExecutionRow ordinary = anAttempt(schedule, 1, false);
+    ExecutionRow odd =
+        new ExecutionRow(
+            0,
+            ordinary.scheduleId(),
+            ordinary.tenantId(),
+            ordinary.executionId(),
+            ordinary.scheduledFor(),
+            ordinary.firedAt().plusSeconds(1),
+            2,
+            ordinary.executor(),
+            ordinary.outcome(),
+            200,
+            3,
+            null,
+            "\u0000\u0001binary\u0000" + "x".repeat(5000),
+            false);
+
+    executions.append(List.of(ordinary, odd));
+
+    List<ExecutionRow> stored = executions.listForSchedule(tenant.id(), schedule.id(), null, 10);
+    assertThat(stored).hasSize(2);
+    String excerpt = stored.get(0).responseExcerpt();
+    assertThat(excerpt).startsWith("\uFFFD\uFFFDbinary\uFFFDxxx").doesNotContain("\u0000");
+    assertThat(excerpt.length()).isEqualTo(ExecutionRepository.EXCERPT_CHARS);
+  }
+
+  @Test
   void appendsABatchInOneStatementAndListsItNewestFirstInPages() {
     List<ExecutionRow> attempts = new ArrayList<>();
     IntStream.rangeClosed(1, 5).forEach(i -> attempts.add(anAttempt(schedule, i, i == 5)));

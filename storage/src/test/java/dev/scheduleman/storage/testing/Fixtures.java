@@ -124,7 +124,14 @@ public final class Fixtures {
       ScheduleSpec effective = spec == null ? new AtSpec(fireAt) : spec;
       PendingTrigger pending =
           state == ScheduleState.ACTIVE
-              ? PendingTrigger.restore(fireAt, fireAt, Ids.newId(), 0, leaseOwner, leaseUntil)
+              ? PendingTrigger.restore(
+                  fireAt,
+                  fireAt,
+                  Ids.newId(),
+                  0,
+                  leaseOwner,
+                  leaseUntil,
+                  leaseOwner == null ? null : Ids.newId())
               : PendingTrigger.none();
       Instant now = now();
       return new ScheduleRow(

@@ -3,6 +3,7 @@ package dev.scheduleman.storage.trigger;
 import static dev.scheduleman.storage.testing.Fixtures.aSchedule;
 import static dev.scheduleman.storage.testing.Fixtures.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.sdk.model.Outcome;
@@ -19,18 +20,27 @@ import dev.scheduleman.storage.sql.Sql;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
-/** Completion and release: every write is guarded by execution id and lease owner. */
+/**
+ * The executors' statements after the claim: every one is guarded by the claim's own token, so a
+ * statement of one claim never applies to another, not even a later claim by the same executor.
+ */
 class TriggerRepositoryTest {
 
   private static final Duration LOOKAHEAD = Duration.ofSeconds(2);
@@ -73,16 +83,44 @@ class TriggerRepositoryTest {
     return new TriggerUpdate(
         t.scheduleId(),
         t.executionId(),
+        t.pending().leaseToken(),
         moved.to(),
         new LastRun(now, Outcome.FAILED, 503, "HTTP 503"));
   }
 
-  private Set<UUID> complete(String owner, List<TriggerUpdate> updates) {
-    return Sql.inTransaction(ds, "test", c -> triggers.complete(c, owner, updates));
+  private Set<UUID> complete(List<TriggerUpdate> updates) {
+    return Sql.inTransaction(ds, "test", c -> triggers.complete(c, updates));
   }
 
   private ScheduleRow stored(UUID id) {
     return schedules.find(tenant.id(), ScheduleKey.byId(id)).orElseThrow();
+  }
+
+  private void expireLease(UUID id) {
+    db.execute(
+        "UPDATE schedule SET lease_until = now() - interval '1 second' WHERE id = '" + id + "'");
+  }
+
+  /** What the API does when it replaces a trigger: a new execution id, no lease. */
+  private void replaceTrigger(UUID id) {
+    db.execute(
+        "UPDATE schedule SET execution_id = '"
+            + Ids.newId()
+            + "', lease_owner = NULL, lease_until = NULL, lease_token = NULL WHERE id = '"
+            + id
+            + "'");
+  }
+
+  @Test
+  void everyClaimOfATriggerHasATokenOfItsOwn() {
+    schedules.insert(List.of(aSchedule(tenant.id()).build(), aSchedule(tenant.id()).build()));
+    List<ClaimedTrigger> claimed =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null);
+    assertThat(claimed).extracting(t -> t.pending().leaseToken()).doesNotContainNull();
+    assertThat(claimed.get(0).pending().leaseToken())
+        .isNotEqualTo(claimed.get(1).pending().leaseToken());
+    assertThat(stored(claimed.get(0).scheduleId()).pending().leaseToken())
+        .isEqualTo(claimed.get(0).pending().leaseToken());
   }
 
   @Test
@@ -92,7 +130,7 @@ class TriggerRepositoryTest {
     ClaimedTrigger t = claimOne("executor-a");
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
-    Set<UUID> applied = complete("executor-a", List.of(retryLater(t, now)));
+    Set<UUID> applied = complete(List.of(retryLater(t, now)));
 
     assertThat(applied).containsExactly(row.id());
     ScheduleRow after = stored(row.id());
@@ -101,6 +139,7 @@ class TriggerRepositoryTest {
     assertThat(after.pending().attempt()).isEqualTo(1);
     assertThat(after.pending().executionId()).isEqualTo(t.executionId());
     assertThat(after.pending().leaseOwner()).isNull();
+    assertThat(after.pending().leaseToken()).isNull();
     assertThat(after.lastRun().httpStatus()).isEqualTo(503);
     assertThat(after.version()).as("executor bookkeeping is not a new version").isEqualTo(1);
   }
@@ -110,15 +149,9 @@ class TriggerRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ClaimedTrigger t = claimOne("executor-a");
-    // The API replaced the trigger meanwhile (a new execution id, no lease).
-    db.execute(
-        "UPDATE schedule SET execution_id = '"
-            + Ids.newId()
-            + "', lease_owner = NULL, lease_until = NULL WHERE id = '"
-            + row.id()
-            + "'");
+    replaceTrigger(row.id());
 
-    assertThat(complete("executor-a", List.of(retryLater(t, Instant.now())))).isEmpty();
+    assertThat(complete(List.of(retryLater(t, Instant.now())))).isEmpty();
     assertThat(stored(row.id()).pending().attempt()).isZero();
   }
 
@@ -127,17 +160,29 @@ class TriggerRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ClaimedTrigger t = claimOne("executor-a");
-    // executor-a stalls past its lease; the clock moves; executor-b takes the trigger over.
-    db.execute(
-        "UPDATE schedule SET lease_until = now() - interval '1 second' WHERE id = '"
-            + row.id()
-            + "'");
+    expireLease(row.id());
     ClaimedTrigger takenOver = claimOne("executor-b");
     assertThat(takenOver.executionId()).isEqualTo(t.executionId());
 
-    assertThat(complete("executor-a", List.of(retryLater(t, Instant.now())))).isEmpty();
+    assertThat(complete(List.of(retryLater(t, Instant.now())))).isEmpty();
     assertThat(stored(row.id()).pending().leaseOwner()).isEqualTo("executor-b");
-    assertThat(complete("executor-b", List.of(retryLater(takenOver, Instant.now())))).hasSize(1);
+    assertThat(complete(List.of(retryLater(takenOver, Instant.now())))).hasSize(1);
+  }
+
+  @Test
+  void aLateCompletionOfAnEarlierClaimDoesNotApplyToTheSameExecutorsLaterClaim() {
+    ScheduleRow row = aSchedule(tenant.id()).build();
+    schedules.insert(row);
+    ClaimedTrigger first = claimOne("executor-a");
+    expireLease(row.id());
+    ClaimedTrigger second = claimOne("executor-a");
+    assertThat(second.executionId()).isEqualTo(first.executionId());
+
+    assertThat(complete(List.of(retryLater(first, Instant.now()))))
+        .as("same owner, same execution id, another claim")
+        .isEmpty();
+    assertThat(stored(row.id()).pending().leaseToken()).isEqualTo(second.pending().leaseToken());
+    assertThat(complete(List.of(retryLater(second, Instant.now())))).hasSize(1);
   }
 
   @Test
@@ -145,9 +190,8 @@ class TriggerRepositoryTest {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ClaimedTrigger t = claimOne("executor-a");
-    TriggerUpdate bury = update(t, TriggerEvent.DEFECTIVE, Instant.now());
 
-    assertThat(complete("executor-a", List.of(bury))).hasSize(1);
+    assertThat(complete(List.of(update(t, TriggerEvent.DEFECTIVE, Instant.now())))).hasSize(1);
 
     ScheduleRow after = stored(row.id());
     assertThat(after.state()).isEqualTo(ScheduleState.DEAD);
@@ -160,21 +204,146 @@ class TriggerRepositoryTest {
   }
 
   @Test
-  void releaseGivesBackOnlyTheCallersOwnLeases() {
+  void releaseGivesBackOnlyTheClaimItNames() {
     ScheduleRow mine = aSchedule(tenant.id()).dueIn(Duration.ofMillis(1500)).build();
     schedules.insert(mine);
     ClaimedTrigger t = claimOne("executor-a");
 
-    assertThat(
-            triggers.release(
-                "executor-b", List.of(new TriggerRepository.Held(t.scheduleId(), t.executionId()))))
+    assertThat(triggers.release(List.of(new TriggerRepository.Held(t.scheduleId(), Ids.newId()))))
         .isZero();
-    assertThat(
-            triggers.release(
-                "executor-a", List.of(new TriggerRepository.Held(t.scheduleId(), t.executionId()))))
-        .isEqualTo(1);
+    assertThat(triggers.release(List.of(TriggerRepository.Held.of(t)))).isEqualTo(1);
     assertThat(stored(mine.id()).pending().leaseOwner()).isNull();
     assertThat(claimOne("executor-b").executionId()).isEqualTo(t.executionId());
+  }
+
+  @Test
+  void renewalExtendsHeldLeasesAndReportsTheOnesThatWereTakenAway() {
+    List<ScheduleRow> rows =
+        List.of(
+            aSchedule(tenant.id()).build(),
+            aSchedule(tenant.id()).build(),
+            aSchedule(tenant.id()).build());
+    schedules.insert(rows);
+    List<ClaimedTrigger> held =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null);
+    ClaimedTrigger kept = held.get(0);
+    replaceTrigger(held.get(1).scheduleId());
+    db.execute("DELETE FROM schedule WHERE id = '" + held.get(2).scheduleId() + "'");
+    Instant later = Instant.now().plusSeconds(60).truncatedTo(ChronoUnit.MILLIS);
+
+    TriggerRepository.Renewal renewal =
+        triggers.renew(held.stream().map(TriggerRepository.Held::of).toList(), MARGIN, later);
+
+    // timeout (3 s) + margin (10 s) from the renewal's now
+    assertThat(renewal.renewed())
+        .containsExactly(Map.entry(kept.pending().leaseToken(), later.plusSeconds(13)));
+    assertThat(renewal.lost())
+        .containsExactlyInAnyOrder(
+            held.get(1).pending().leaseToken(), held.get(2).pending().leaseToken());
+    assertThat(stored(kept.scheduleId()).pending().leaseUntil()).isEqualTo(later.plusSeconds(13));
+  }
+
+  @Test
+  void renewalSkipsARowAnotherTransactionHoldsWithoutWaitingOrCallingItLost() throws Exception {
+    ScheduleRow row = aSchedule(tenant.id()).build();
+    schedules.insert(row);
+    ClaimedTrigger t = claimOne("executor-a");
+    try (Connection other = ds.getConnection()) {
+      other.setAutoCommit(false);
+      other
+          .createStatement()
+          .execute("SELECT 1 FROM schedule WHERE id = '" + row.id() + "' FOR UPDATE");
+
+      TriggerRepository.Renewal renewal =
+          triggers.renew(List.of(TriggerRepository.Held.of(t)), MARGIN, null);
+
+      assertThat(renewal.renewed()).isEmpty();
+      assertThat(renewal.lost()).isEmpty();
+      other.rollback();
+    }
+  }
+
+  @Test
+  void theFenceWaitsForAnEditInProgressAndRefusesTheOldVersionOnceItCommits() throws Exception {
+    ScheduleRow row = aSchedule(tenant.id()).dueIn(Duration.ofSeconds(1)).build();
+    schedules.insert(row);
+    ClaimedTrigger t = claimOne("executor-a");
+    try (Connection api = ds.getConnection()) {
+      api.setAutoCommit(false);
+      api.createStatement()
+          .execute("SELECT 1 FROM schedule WHERE id = '" + row.id() + "' FOR UPDATE");
+      CompletableFuture<Map<UUID, Instant>> fenced =
+          CompletableFuture.supplyAsync(
+              () -> triggers.fence(List.of(TriggerRepository.Held.of(t)), MARGIN, null));
+      await().atMost(Duration.ofSeconds(10)).until(() -> fenceWaitsOnALock() || fenced.isDone());
+      assertThat(fenced).as("waits for the API's transaction").isNotDone();
+      api.createStatement()
+          .execute(
+              "UPDATE schedule SET execution_id = '"
+                  + Ids.newId()
+                  + "', lease_owner = NULL, lease_until = NULL, lease_token = NULL"
+                  + " WHERE id = '"
+                  + row.id()
+                  + "'");
+      api.commit();
+
+      assertThat(fenced.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+    ClaimedTrigger again = claimOne("executor-b");
+    assertThat(triggers.fence(List.of(TriggerRepository.Held.of(again)), MARGIN, null))
+        .containsOnlyKeys(again.pending().leaseToken());
+  }
+
+  /** Whether a fence statement is waiting on a row lock right now. */
+  private boolean fenceWaitsOnALock() {
+    return Sql.queryOne(
+                ds,
+                """
+            SELECT count(*) AS n FROM pg_stat_activity
+             WHERE wait_event_type = 'Lock' AND query LIKE '%RETURNING s.lease_token, s.lease_until%'
+            """,
+                s -> {},
+                r -> r.getLong("n"))
+            .orElse(0L)
+        > 0;
+  }
+
+  @Test
+  void aChangeIsHeardWhenItsTransactionCommitsAndNotAtAllWhenItRollsBack() throws Exception {
+    TriggerChanges changes = new TriggerChanges(ds);
+    UUID token = Ids.newId();
+    Instant due = Instant.parse("2026-12-02T10:00:00Z");
+    try (Connection listener = ds.getConnection()) {
+      TriggerChanges.listen(listener);
+      PGConnection pg = listener.unwrap(PGConnection.class);
+      try {
+        Sql.inTransaction(
+            ds,
+            "rolled back",
+            c -> {
+              announceOn(c, new TriggerChanges.Change("executor-b", Ids.newId(), null));
+              throw new IllegalStateException("roll back");
+            });
+      } catch (IllegalStateException expected) {
+        // rolled back on purpose: nothing may be heard of it
+      }
+      changes.announce(new TriggerChanges.Change("executor-a", token, due));
+
+      PGNotification[] heard = pg.getNotifications(5_000);
+      assertThat(heard).hasSize(1);
+      assertThat(heard[0].getName()).isEqualTo(TriggerChanges.CHANNEL);
+      assertThat(TriggerChanges.Change.parse(heard[0].getParameter()))
+          .contains(new TriggerChanges.Change("executor-a", token, due));
+    }
+  }
+
+  private static void announceOn(Connection c, TriggerChanges.Change change)
+      throws java.sql.SQLException {
+    try (var s = c.prepareStatement(TriggerChanges.ANNOUNCE)) {
+      s.setString(1, TriggerChanges.CHANNEL);
+      s.setString(2, change.payload());
+      s.executeQuery().close();
+    }
   }
 
   @Test

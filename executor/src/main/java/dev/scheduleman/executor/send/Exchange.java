@@ -1,0 +1,231 @@
+package dev.scheduleman.executor.send;
+
+import dev.scheduleman.executor.complete.Delivery;
+import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.time.Durations;
+import dev.scheduleman.sdk.webhook.WebhookHeaders;
+import dev.scheduleman.sdk.webhook.WebhookSigner;
+import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
+
+/**
+ * One webhook call over a connection of this executor's: the schedule's request plus the Standard
+ * Webhooks and Scheduleman headers, a hard deadline of the schedule's timeout for connecting,
+ * sending and answering together, and the first KiB of the answer. It ends as a {@link Delivery};
+ * every way it can go wrong is a failure with a reason a person can read.
+ */
+final class Exchange {
+
+  static final int EXCERPT_BYTES = 1024;
+
+  private final Vertx vertx;
+  private final HttpClient client;
+  private final Clock clock;
+
+  Exchange(Vertx vertx, HttpClient client, Clock clock) {
+    this.vertx = vertx;
+    this.client = client;
+    this.clock = clock;
+  }
+
+  /**
+   * @param address the checked address to connect to, or null to let the client resolve the host
+   * @param firedAt when the request goes out, by the database's clock
+   */
+  Future<Delivery> run(
+      ClaimedTrigger trigger, URI uri, InetAddress address, Instant firedAt, WebhookSigner signer) {
+    Target target = trigger.target();
+    long timeoutMs = Math.max(1, target.timeout().toMillis());
+    String body = target.body() == null ? "" : target.body();
+    RequestOptions options = request(trigger, uri, address, firedAt, signer, body, timeoutMs);
+
+    // The deadline runs from the moment the request may have a connection: this executor hands a
+    // trigger to the client only when one of its connections to the host is free, so nothing here
+    // is time spent waiting behind other triggers.
+    Promise<Delivery> result = Promise.promise();
+    AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
+    String timedOut = "timed out after " + Durations.formatCompact(target.timeout());
+    long deadline =
+        vertx.setTimer(
+            timeoutMs,
+            id -> {
+              if (result.tryComplete(fail(trigger, firedAt, timedOut))) {
+                HttpClientRequest req = pending.get();
+                if (req != null) {
+                  req.reset(0, new TimeoutException("deadline"));
+                }
+              }
+            });
+    result.future().onComplete(done -> vertx.cancelTimer(deadline));
+    client
+        .request(options)
+        .compose(
+            req -> {
+              pending.set(req);
+              if (result.future().isComplete()) {
+                req.reset(0, new TimeoutException("deadline"));
+                return Future.failedFuture(new TimeoutException("deadline"));
+              }
+              // The answer's handlers are attached before the request goes out: attached later
+              // (after send() completes, on another context), a small answer can have ended
+              // already, and the attempt fails with "Response already ended" although the
+              // receiver got it, which the retry turns into a duplicate.
+              Future<Answer> answer = req.response().compose(Exchange::readExcerpt);
+              if (body.isEmpty()) {
+                req.end();
+              } else {
+                req.end(Buffer.buffer(body, "UTF-8"));
+              }
+              return answer;
+            })
+        .onComplete(
+            done -> {
+              if (done.failed()) {
+                result.tryComplete(
+                    fail(trigger, firedAt, describe(done.cause(), target.timeout())));
+                return;
+              }
+              Answer answer = done.result();
+              result.tryComplete(
+                  Delivery.answered(
+                      trigger,
+                      firedAt,
+                      Duration.between(firedAt, clock.instant()),
+                      answer.status(),
+                      answer.excerpt()));
+            });
+    return result.future();
+  }
+
+  private static RequestOptions request(
+      ClaimedTrigger trigger,
+      URI uri,
+      InetAddress address,
+      Instant firedAt,
+      WebhookSigner signer,
+      String body,
+      long timeoutMs) {
+    Target target = trigger.target();
+    String executionId = trigger.executionId().toString();
+    long timestamp = firedAt.getEpochSecond();
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.valueOf(target.method()))
+            .setAbsoluteURI(target.url())
+            .setConnectTimeout(timeoutMs)
+            .setIdleTimeout(timeoutMs)
+            .setFollowRedirects(false);
+    if (address != null) {
+      options.setServer(SocketAddress.inetSocketAddress(port(uri), address.getHostAddress()));
+    }
+    target.headers().forEach(options::putHeader);
+    if (!body.isEmpty()
+        && target.headers().keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
+      options.putHeader("Content-Type", "application/json");
+    }
+    return options
+        .putHeader(WebhookHeaders.ID, executionId)
+        .putHeader(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))
+        .putHeader(WebhookHeaders.SIGNATURE, signer.sign(executionId, timestamp, body))
+        .putHeader(WebhookHeaders.SCHEDULE_ID, trigger.scheduleId().toString())
+        .putHeader(WebhookHeaders.SCHEDULED_FOR, trigger.scheduledFor().toString())
+        .putHeader(WebhookHeaders.ATTEMPT, Integer.toString(trigger.attempt() + 1))
+        .putHeader(WebhookHeaders.USER_AGENT, WebhookHeaders.userAgent());
+  }
+
+  static int port(URI uri) {
+    if (uri.getPort() != -1) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+
+  private record Answer(int status, String excerpt) {}
+
+  /**
+   * Reads the first KiB of the answer and lets the rest go by without keeping it. The bytes are
+   * decoded as UTF-8 with malformed sequences replaced (a binary answer stays readable text);
+   * storage cleans what PostgreSQL cannot keep.
+   */
+  private static Future<Answer> readExcerpt(HttpClientResponse response) {
+    Promise<Answer> answer = Promise.promise();
+    Buffer excerpt = Buffer.buffer();
+    try {
+      response.handler(
+          chunk -> {
+            int room = EXCERPT_BYTES - excerpt.length();
+            if (room > 0) {
+              excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+            }
+          });
+      response.exceptionHandler(answer::tryFail);
+      response.endHandler(
+          v ->
+              answer.tryComplete(
+                  new Answer(
+                      response.statusCode(),
+                      excerpt.length() == 0
+                          ? null
+                          : new String(excerpt.getBytes(), StandardCharsets.UTF_8))));
+    } catch (IllegalStateException ended) {
+      // The whole answer went by already: its status is known, its body is not.
+      answer.tryComplete(new Answer(response.statusCode(), null));
+    }
+    return answer.future();
+  }
+
+  private Delivery fail(ClaimedTrigger trigger, Instant firedAt, String error) {
+    return Delivery.failed(trigger, firedAt, Duration.between(firedAt, clock.instant()), error);
+  }
+
+  /** A failure as a person would say it, without Java class names. */
+  static String describe(Throwable failure, Duration timeout) {
+    Throwable cause = failure;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      if (cause instanceof ConnectException
+          || cause instanceof UnknownHostException
+          || cause instanceof SSLException
+          || cause instanceof TimeoutException) {
+        break;
+      }
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof UnknownHostException) {
+      return "unknown host " + message;
+    }
+    if (cause instanceof ConnectException || message.contains("Connection refused")) {
+      return "connection refused" + (message.isEmpty() ? "" : ": " + message);
+    }
+    if (cause instanceof TimeoutException || message.toLowerCase().contains("timeout")) {
+      return "timed out after " + Durations.formatCompact(timeout);
+    }
+    if (cause instanceof SSLException) {
+      return "TLS failed: " + message;
+    }
+    if (message.contains("closed")) {
+      return "connection closed before an answer";
+    }
+    return message.isEmpty() ? "request failed" : "request failed: " + message;
+  }
+}
