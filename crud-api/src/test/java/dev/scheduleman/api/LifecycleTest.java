@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.scheduleman.storage.testing.PostgresTestResource;
 import dev.scheduleman.storage.testing.TestDatabase;
+import dev.scheduleman.storage.trigger.TriggerChanges;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.sql.Connection;
@@ -26,6 +27,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /** State changes of a schedule and what they do to its pending trigger. */
 @QuarkusTest
@@ -116,42 +119,69 @@ class LifecycleTest {
   }
 
   @Test
-  void updateWhileLeasedReplacesTheTriggerOnlyWhenTheSpecChanges() {
+  void updateWhileLeasedReplacesTheTriggerOnlyWhenTheSpecChangesAndTellsTheLeaseHolder()
+      throws Exception {
     String id = create(key, cronSchedule("leased"));
+    String token = UUID.randomUUID().toString();
     db.execute(
-        "UPDATE schedule SET lease_owner = 'executor-1', lease_until = now() + interval '1 minute'"
-            + " WHERE id = '"
+        "UPDATE schedule SET lease_owner = 'executor-1', lease_until = now() + interval '1 minute',"
+            + " lease_token = '"
+            + token
+            + "' WHERE id = '"
             + id
             + "'");
     Trigger leased = trigger(id);
+    try (Connection listener = db.dataSource().getConnection()) {
+      TriggerChanges.listen(listener);
+      PGConnection pg = listener.unwrap(PGConnection.class);
 
-    as(key)
-        .contentType("application/merge-patch+json")
-        .body("{\"description\": \"text only\"}")
-        .patch("/api/v1/schedules/" + id)
-        .then()
-        .statusCode(200);
-    Trigger kept = trigger(id);
-    assertThat(kept.executionId).isEqualTo(leased.executionId);
-    assertThat(kept.leaseOwner).isEqualTo("executor-1");
+      as(key)
+          .contentType("application/merge-patch+json")
+          .body("{\"description\": \"text only\"}")
+          .patch("/api/v1/schedules/" + id)
+          .then()
+          .statusCode(200);
+      Trigger kept = trigger(id);
+      assertThat(kept.executionId).isEqualTo(leased.executionId);
+      assertThat(kept.leaseOwner).isEqualTo("executor-1");
+      // A refused write announces nothing either.
+      as(key)
+          .contentType("application/merge-patch+json")
+          .body("{\"schedule\": {\"cron\": \"61 * * * *\"}}")
+          .patch("/api/v1/schedules/" + id)
+          .then()
+          .statusCode(422);
+      assertThat(pg.getNotifications(300))
+          .as("the trigger and its lease were kept")
+          .isNullOrEmpty();
 
-    as(key)
-        .contentType("application/merge-patch+json")
-        .body("{\"schedule\": {\"cron\": \"0 4 * * *\"}}")
-        .patch("/api/v1/schedules/" + id)
-        .then()
-        .statusCode(200);
-    Trigger replaced = trigger(id);
-    // The executor's completion is guarded by execution id and lease owner: it now matches nothing.
-    assertThat(replaced.executionId).isNotEqualTo(leased.executionId);
-    assertThat(replaced.leaseOwner).isNull();
+      as(key)
+          .contentType("application/merge-patch+json")
+          .body("{\"schedule\": {\"cron\": \"0 4 * * *\"}}")
+          .patch("/api/v1/schedules/" + id)
+          .then()
+          .statusCode(200);
+      Trigger replaced = trigger(id);
+      // The executor's completion is guarded by execution id and its claim's token: it now
+      // matches nothing, and the lease holder hears at once that its trigger is gone.
+      assertThat(replaced.executionId).isNotEqualTo(leased.executionId);
+      assertThat(replaced.leaseOwner).isNull();
+      PGNotification[] heard = pg.getNotifications(5_000);
+      assertThat(heard).hasSize(1);
+      TriggerChanges.Change change =
+          TriggerChanges.Change.parse(heard[0].getParameter()).orElseThrow();
+      assertThat(change.leaseOwner()).isEqualTo("executor-1");
+      assertThat(change.leaseToken()).hasToString(token);
+    }
     int completed =
         db.update(
             "UPDATE schedule SET state = 'COMPLETED', next_fire_at = NULL WHERE id = '"
                 + id
                 + "' AND execution_id = '"
                 + leased.executionId
-                + "' AND lease_owner = 'executor-1'");
+                + "' AND lease_token = '"
+                + token
+                + "'");
     assertThat(completed).isZero();
   }
 

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ThreadLocalRandom;
@@ -53,11 +54,12 @@ public class ExecutorLifecycle {
       LOG.info("executor disabled (scheduleman.executor.enabled=false): not claiming");
       return;
     }
-    if (e.leaseRenewal().compareTo(e.leaseMargin()) >= 0) {
+    Duration renewal = e.leaseRenewal().orElse(e.leaseMargin().dividedBy(4));
+    if (renewal.compareTo(e.leaseMargin()) >= 0 || renewal.isNegative() || renewal.isZero()) {
       throw new IllegalStateException(
           "scheduleman.executor.lease-renewal ("
-              + e.leaseRenewal()
-              + ") must be shorter than lease-margin ("
+              + renewal
+              + ") must be positive and shorter than lease-margin ("
               + e.leaseMargin()
               + "): leases would run out between renewals");
     }
@@ -68,11 +70,11 @@ public class ExecutorLifecycle {
                 new ClaimLoop.Settings(
                     owner, e.pollInterval(), e.batchSize(), e.lookahead(), e.leaseMargin()),
                 e.maxInFlight(),
-                e.maxQueued(),
+                e.maxQueueWait(),
                 e.connectionsPerHost(),
                 e.completionInterval(),
                 e.completionBatch(),
-                e.leaseRenewal(),
+                renewal,
                 e.fenceAfter(),
                 config.targets().allowPrivate()),
             ds,

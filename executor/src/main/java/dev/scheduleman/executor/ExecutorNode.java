@@ -44,7 +44,7 @@ public final class ExecutorNode {
   public record Settings(
       ClaimLoop.Settings claim,
       int maxInFlight,
-      int maxQueued,
+      Duration maxQueueWait,
       int connectionsPerHost,
       Duration completionInterval,
       int completionBatch,
@@ -119,10 +119,10 @@ public final class ExecutorNode {
         new Capacity() {
           @Override
           public int room() {
-            return Math.max(
-                0,
-                Math.min(
-                    settings.maxInFlight() - held.count(), settings.maxQueued() - sender.queued()));
+            if (sender.longestQueued().compareTo(settings.maxQueueWait()) > 0) {
+              return 0;
+            }
+            return Math.max(0, settings.maxInFlight() - held.count());
           }
 
           @Override

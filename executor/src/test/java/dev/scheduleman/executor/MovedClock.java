@@ -1,7 +1,6 @@
 package dev.scheduleman.executor;
 
 import dev.scheduleman.executor.time.DatabaseClock;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -16,7 +15,6 @@ final class MovedClock extends DatabaseClock {
   private volatile Instant now;
 
   MovedClock(Instant start) {
-    super(Clock.systemUTC());
     this.now = start;
   }
 

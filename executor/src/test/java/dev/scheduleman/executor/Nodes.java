@@ -4,7 +4,6 @@ import dev.scheduleman.executor.claim.ClaimLoop;
 import dev.scheduleman.executor.time.DatabaseClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +22,7 @@ final class Nodes implements AutoCloseable {
 
   /** Nodes on the database's real clock. */
   Nodes(Vertx vertx, DataSource ds) {
-    this(vertx, ds, new DatabaseClock(Clock.systemUTC()));
+    this(vertx, ds, new DatabaseClock());
   }
 
   /** Nodes on a clock of the test's (a {@link MovedClock}). */
@@ -45,9 +44,12 @@ final class Nodes implements AutoCloseable {
     return new ExecutorNode.Settings(
         new ClaimLoop.Settings(owner, Duration.ofMillis(50), 500, lookahead, Duration.ofSeconds(2)),
         1000,
+        Duration.ofSeconds(1),
         200,
         Duration.ofMillis(20),
         500,
+        Duration.ofMillis(500),
+        Duration.ofMillis(100),
         allowPrivate);
   }
 

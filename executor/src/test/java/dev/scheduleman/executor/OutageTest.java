@@ -15,7 +15,6 @@ import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -46,7 +45,7 @@ class OutageTest {
               vertx,
               registry,
               () -> true,
-              new DatabaseClock(Clock.systemUTC()),
+              new DatabaseClock(),
               new Random());
       node.start();
       try {

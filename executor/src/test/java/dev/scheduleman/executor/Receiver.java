@@ -27,6 +27,7 @@ final class Receiver implements AutoCloseable {
   private final Queue<Request> requests = new ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> byId = new ConcurrentHashMap<>();
   private volatile Function<Request, Integer> answer = r -> 200;
+  private volatile Function<Request, byte[]> body = null;
   private volatile long delayMillis;
 
   Receiver(Vertx vertx) throws Exception {
@@ -52,8 +53,17 @@ final class Receiver implements AutoCloseable {
                                     .incrementAndGet();
                               }
                               int status = answer.apply(r);
+                              Function<Request, byte[]> answerBody = this.body;
                               Runnable respond =
-                                  () -> req.response().setStatusCode(status).end("ok " + status);
+                                  () ->
+                                      req.response()
+                                          .setStatusCode(status)
+                                          .end(
+                                              answerBody == null
+                                                  ? io.vertx.core.buffer.Buffer.buffer(
+                                                      "ok " + status)
+                                                  : io.vertx.core.buffer.Buffer.buffer(
+                                                      answerBody.apply(r)));
                               if (delayMillis > 0) {
                                 vertx.setTimer(delayMillis, t -> respond.run());
                               } else {
@@ -76,6 +86,11 @@ final class Receiver implements AutoCloseable {
 
   void answerWith(Function<Request, Integer> answer) {
     this.answer = answer;
+  }
+
+  /** Answers with these bytes as the body (instead of "ok &lt;status&gt;"). */
+  void answerBody(Function<Request, byte[]> body) {
+    this.body = body;
   }
 
   void delay(long millis) {

@@ -49,29 +49,31 @@ public interface ExecutorConfig {
 
     /**
      * How often the leases of every held trigger are renewed (to its timeout plus the margin from
-     * now); well below the margin, so that a few failed renewals in a row lose nothing.
+     * now); well below the margin, so that a failed renewal or two lose nothing. Default: a quarter
+     * of the margin.
      */
     @WithName("lease-renewal")
-    @WithDefault("2s")
-    Duration leaseRenewal();
+    Optional<Duration> leaseRenewal();
 
     /**
      * A trigger whose lease was last confirmed longer ago than this (it waited on a timer, or for a
      * connection) is fenced before it goes out: a statement confirms the lease again, so an edit,
-     * pause or delete committed meanwhile wins over the old version.
+     * pause or delete committed meanwhile wins over the old version even if its notification was
+     * missed. (A change within this time is caught by the notification the API sends.)
      */
     @WithName("fence-after")
-    @WithDefault("100ms")
+    @WithDefault("1s")
     Duration fenceAfter();
 
     /**
-     * Due triggers waiting for a connection to their host, at most: beyond this the executor claims
-     * nothing more, and other executors (or later claims) take the backlog, instead of holding
-     * triggers it cannot send soon.
+     * While a due trigger has waited longer than this for a connection to its host (the host is
+     * slower than this executor's connections to it), the executor claims nothing more: other
+     * executors, or later claims, take the backlog, instead of this one holding triggers it cannot
+     * send soon.
      */
-    @WithName("max-queued")
-    @WithDefault("1000")
-    int maxQueued();
+    @WithName("max-queue-wait")
+    @WithDefault("1s")
+    Duration maxQueueWait();
 
     /**
      * Triggers claimed and not yet completed, at most: the depth of the claim → fire → complete

@@ -25,6 +25,10 @@ public final class ChangeListener implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ChangeListener.class);
   private static final Duration PROBE_EVERY = Duration.ofSeconds(1);
+
+  /** How long one wait for notifications lasts: also how long closing may take. */
+  private static final int WAIT_MILLIS = 200;
+
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
   private final DataSource ds;
@@ -98,7 +102,7 @@ public final class ChangeListener implements AutoCloseable {
   private void listen(Connection c, PGConnection pg) throws SQLException {
     long nextProbe = 0;
     while (running) {
-      PGNotification[] notifications = pg.getNotifications((int) PROBE_EVERY.toMillis());
+      PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
       if (notifications != null) {
         for (PGNotification n : notifications) {
           TriggerChanges.Change.parse(n.getParameter()).ifPresent(this::heard);

@@ -82,9 +82,17 @@ public final class Held {
     return byToken.size();
   }
 
-  /** What to renew: every held trigger. */
-  public List<TriggerRepository.Held> snapshot() {
-    return byToken.values().stream().map(e -> TriggerRepository.Held.of(e.trigger)).toList();
+  /**
+   * What to renew: the held triggers whose lease runs out, beyond their timeout, within {@code
+   * within} of {@code now}. A trigger claimed a moment ago has its whole margin left and is not
+   * renewed until it has been held for a while, so a burst that completes quickly costs no renewal
+   * at all.
+   */
+  public List<TriggerRepository.Held> expiringWithin(Duration within, Instant now) {
+    return byToken.values().stream()
+        .filter(e -> e.leaseUntil.isBefore(now.plus(e.trigger.target().timeout()).plus(within)))
+        .map(e -> TriggerRepository.Held.of(e.trigger))
+        .toList();
   }
 
   /** The database confirmed these leases at {@code at}, lasting as given. */

@@ -7,33 +7,35 @@ import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the leases of everything this executor holds, on one thread of its own:
+ * Keeps the leases of everything this executor holds, on two threads of its own:
  *
  * <ul>
  *   <li><b>Renewal.</b> Every {@code renewEvery}, one statement extends the lease of every held
- *       trigger to its timeout plus the margin from now, whatever stage it is in, so a lease never
- *       runs out under a trigger that is still being worked on (a long wait for a connection, a
- *       slow receiver, a completion the database cannot take yet). Triggers the renewal finds no
- *       longer held (edited, paused, deleted, re-claimed) are reported as lost.
+ *       trigger whose lease would otherwise run short, whatever stage it is in, to its timeout plus
+ *       the margin from now, so a lease never runs out under a trigger that is still being worked
+ *       on (a long wait for a connection, a slow receiver, a completion the database cannot take
+ *       yet). Triggers the renewal finds no longer held (edited, paused, deleted, re-claimed) are
+ *       reported as lost.
  *   <li><b>The fence before a send.</b> A trigger whose lease was last confirmed more than {@code
- *       fenceAfter} ago (it waited on a timer, or for a connection), or whose lease no longer
- *       covers its timeout, is sent only after a statement confirms the lease again, waiting for
- *       any transaction on its row: an edit that committed before that does not go out in its old
- *       form. Requests arriving together share one statement.
+ *       fenceAfter} ago (it waited on a timer, or for a connection) is sent only after a read
+ *       confirms the row still carries its claim's token: an edit, pause or delete that committed
+ *       before that read does not go out in its old form. One whose lease no longer covers its
+ *       timeout is renewed instead (waiting for any transaction on its row). Requests arriving
+ *       together share one statement.
  * </ul>
  *
- * Both statements run on this one thread, so they never wait on each other; the renewal skips rows
- * another transaction holds, so it never waits on the completer either.
+ * The renewal skips rows another transaction holds, so it never waits, neither on the completer nor
+ * on a fence, and cannot deadlock with them; the fence waits only for the API's transactions.
  */
 public final class LeaseKeeper implements AutoCloseable {
 
@@ -42,7 +44,7 @@ public final class LeaseKeeper implements AutoCloseable {
   /** How leases are kept. */
   public record Settings(Duration renewEvery, Duration leaseMargin, Duration fenceAfter) {}
 
-  private record Request(ClaimedTrigger trigger, Consumer<Boolean> decision) {}
+  private record Request(ClaimedTrigger trigger, boolean covered, Consumer<Boolean> decision) {}
 
   private final TriggerRepository triggers;
   private final Held held;
@@ -51,7 +53,8 @@ public final class LeaseKeeper implements AutoCloseable {
   private final ExecutorMetrics metrics;
   private final Consumer<Set<UUID>> lost;
   private final LinkedBlockingQueue<Request> fences = new LinkedBlockingQueue<>();
-  private final Thread thread;
+  private final Thread fencing;
+  private final Thread renewing;
   private volatile boolean running = true;
   private int failures;
 
@@ -71,12 +74,15 @@ public final class LeaseKeeper implements AutoCloseable {
     this.settings = settings;
     this.metrics = metrics;
     this.lost = lost;
-    this.thread = new Thread(this::run, "scheduleman-leases");
-    this.thread.setDaemon(true);
+    this.fencing = new Thread(this::fences, "scheduleman-fences");
+    this.fencing.setDaemon(true);
+    this.renewing = new Thread(this::renewals, "scheduleman-renewals");
+    this.renewing.setDaemon(true);
   }
 
   public void start() {
-    thread.start();
+    fencing.start();
+    renewing.start();
   }
 
   /**
@@ -97,25 +103,18 @@ public final class LeaseKeeper implements AutoCloseable {
       decision.accept(true);
       return;
     }
-    fences.add(new Request(trigger, decision));
+    fences.add(new Request(trigger, covered, decision));
   }
 
-  private void run() {
-    long nextRenewal = System.nanoTime() + settings.renewEvery().toNanos();
+  /** Fences, as they come; requests that arrive while one runs share the next statement. */
+  private void fences() {
     while (running) {
       try {
-        long wait = Math.max(0, nextRenewal - System.nanoTime());
-        Request first = fences.poll(wait, TimeUnit.NANOSECONDS);
-        if (first != null) {
-          List<Request> batch = new ArrayList<>();
-          batch.add(first);
-          fences.drainTo(batch);
-          fence(batch);
-        }
-        if (System.nanoTime() >= nextRenewal) {
-          renew();
-          nextRenewal = System.nanoTime() + settings.renewEvery().toNanos();
-        }
+        Request first = fences.take();
+        List<Request> batch = new ArrayList<>();
+        batch.add(first);
+        fences.drainTo(batch);
+        fence(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
@@ -129,15 +128,34 @@ public final class LeaseKeeper implements AutoCloseable {
     left.forEach(r -> r.decision().accept(false));
   }
 
+  /** Renewals, every {@code renewEvery}. */
+  private void renewals() {
+    while (running) {
+      try {
+        Thread.sleep(settings.renewEvery().toMillis());
+        renew();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "lease keeper: %s", e.getMessage());
+      }
+    }
+  }
+
   private void fence(List<Request> batch) {
     Instant now = clock.instant();
-    Map<UUID, Instant> confirmed;
+    Map<UUID, Instant> confirmed = new HashMap<>();
     try {
-      confirmed =
-          triggers.fence(
-              batch.stream().map(r -> TriggerRepository.Held.of(r.trigger())).toList(),
-              settings.leaseMargin(),
-              clock.forStatements().orElse(null));
+      // A lease that still covers the timeout needs only a read; one that does not is renewed.
+      List<TriggerRepository.Held> read = new ArrayList<>();
+      List<TriggerRepository.Held> renew = new ArrayList<>();
+      for (Request r : batch) {
+        (r.covered() ? read : renew).add(TriggerRepository.Held.of(r.trigger()));
+      }
+      confirmed.putAll(triggers.confirm(read));
+      confirmed.putAll(
+          triggers.fence(renew, settings.leaseMargin(), clock.forStatements().orElse(null)));
     } catch (RuntimeException e) {
       // Not confirmed is not sent: the trigger stays leased and fires again once its lease is
       // over, rather than going out in a form that may have been changed.
@@ -158,11 +176,13 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   private void renew() {
-    List<TriggerRepository.Held> snapshot = held.snapshot();
+    Instant now = clock.instant();
+    // Renewed: what would otherwise run out before the next renewal or two.
+    List<TriggerRepository.Held> snapshot =
+        held.expiringWithin(settings.leaseMargin().minus(settings.renewEvery()), now);
     if (snapshot.isEmpty()) {
       return;
     }
-    Instant now = clock.instant();
     TriggerRepository.Renewal renewal;
     try {
       renewal =
@@ -190,9 +210,11 @@ public final class LeaseKeeper implements AutoCloseable {
   @Override
   public void close() {
     running = false;
-    thread.interrupt();
+    fencing.interrupt();
+    renewing.interrupt();
     try {
-      thread.join(Duration.ofSeconds(5).toMillis());
+      fencing.join(Duration.ofSeconds(5).toMillis());
+      renewing.join(Duration.ofSeconds(5).toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -105,4 +105,16 @@ final class HostSlots {
   synchronized int queued() {
     return queued;
   }
+
+  /** How long the trigger that has waited longest for a connection has waited (zero: none). */
+  synchronized long oldestWaitNanos(long now) {
+    long oldest = 0;
+    for (Host h : hosts.values()) {
+      Waiter first = h.waiting.peekFirst();
+      if (first != null) {
+        oldest = Math.max(oldest, now - first.queuedAtNanos());
+      }
+    }
+    return oldest;
+  }
 }

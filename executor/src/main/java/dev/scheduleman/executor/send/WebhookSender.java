@@ -5,6 +5,7 @@ import dev.scheduleman.executor.metrics.ExecutorMetrics;
 import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.sdk.webhook.WebhookSigner;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
@@ -112,27 +113,37 @@ public final class WebhookSender implements AutoCloseable {
   /** The trigger has one of the host's connections (since it asked at {@code askedAtNanos}). */
   private void connected(ClaimedTrigger trigger, URI uri, String host, String key, long since) {
     metrics.queued(Duration.ofNanos(System.nanoTime() - since));
+    // The gate may answer on its own thread (after a fence): the send goes on on a Vert.x
+    // context, never on the gate's thread, which would then send everything it fences itself.
+    Context context = vertx.getOrCreateContext();
     gate.admit(
+        trigger, admitted -> onContext(context, () -> admitted(trigger, uri, host, key, admitted)));
+  }
+
+  private static void onContext(Context context, Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
+    }
+  }
+
+  private void admitted(
+      ClaimedTrigger trigger, URI uri, String host, String key, boolean admitted) {
+    if (!admitted) {
+      slots.release(key);
+      dropped.accept(trigger);
+      return;
+    }
+    notBefore(
         trigger,
-        admitted -> {
-          if (!admitted) {
-            slots.release(key);
-            dropped.accept(trigger);
-            return;
-          }
-          notBefore(
-              trigger,
-              () ->
-                  attempt(trigger, uri, host)
-                      .onComplete(
-                          done -> {
-                            slots.release(key);
-                            emit(
-                                done.succeeded()
-                                    ? done.result()
-                                    : failed(trigger, "request failed"));
-                          }));
-        });
+        () ->
+            attempt(trigger, uri, host)
+                .onComplete(
+                    done -> {
+                      slots.release(key);
+                      emit(done.succeeded() ? done.result() : failed(trigger, "request failed"));
+                    }));
   }
 
   /** Runs {@code go} once the database's clock has reached the trigger's instant. */
@@ -210,6 +221,11 @@ public final class WebhookSender implements AutoCloseable {
   /** Triggers due and waiting for one of this executor's connections. */
   public int queued() {
     return slots.queued();
+  }
+
+  /** How long the trigger waiting longest for a connection has waited (zero when none waits). */
+  public Duration longestQueued() {
+    return Duration.ofNanos(slots.oldestWaitNanos(System.nanoTime()));
   }
 
   @Override

@@ -41,7 +41,7 @@ public final class TriggerChanges {
    */
   public record Change(String leaseOwner, UUID leaseToken, Instant due) {
 
-    String payload() {
+    public String payload() {
       Map<String, String> fields = new HashMap<>();
       if (leaseOwner != null) {
         fields.put("owner", leaseOwner);

@@ -354,11 +354,43 @@ public final class TriggerRepository {
   }
 
   /**
-   * The fence before a send: renews the leases of triggers about to go out, waiting for any
-   * transaction that holds their rows. A row the API changed, paused or deleted meanwhile no longer
-   * carries the token and is not returned, so its old version is not sent: an edit that commits
-   * before this statement always wins. (One that commits after it finds the trigger on its way out,
-   * which then completes into the guard.)
+   * The check before a send: which of these triggers are still this executor's, as last committed.
+   * A read, so it costs no write: an edit committed before it is seen (and wins); one still in
+   * progress commits after it and finds the trigger on its way out.
+   *
+   * <p>Parameters: the triggers.
+   */
+  static final String CONFIRM =
+      """
+      SELECT s.lease_token, s.lease_until
+        FROM schedule s JOIN %s ON s.id = u.id AND s.lease_token = u.lease_token
+      """
+          .formatted(HELD.as("u"));
+
+  /**
+   * Confirms {@code triggers} (see {@link #CONFIRM}).
+   *
+   * @return the tokens still held, with their leases' ends
+   */
+  public Map<UUID, Instant> confirm(List<Held> triggers) {
+    Map<UUID, Instant> held = new HashMap<>();
+    if (triggers.isEmpty()) {
+      return held;
+    }
+    Sql.query(
+        ds,
+        CONFIRM,
+        s -> HELD.bind(s, 1, triggers),
+        r -> held.put(getUuid(r, "lease_token"), getInstant(r, "lease_until")));
+    return held;
+  }
+
+  /**
+   * The fence before a send of a trigger whose lease no longer covers its timeout: renews the
+   * lease, waiting for any transaction that holds the row. A row the API changed, paused or deleted
+   * meanwhile no longer carries the token and is not returned, so its old version is not sent: an
+   * edit that commits before this statement always wins. (One that commits after it finds the
+   * trigger on its way out, which then completes into the guard.)
    *
    * <p>Parameters: the triggers, now, lease margin (ms).
    */

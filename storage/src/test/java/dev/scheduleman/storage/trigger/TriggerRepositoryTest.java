@@ -309,6 +309,19 @@ class TriggerRepositoryTest {
   }
 
   @Test
+  void theConfirmationBeforeASendSeesOnlyTriggersThatStillCarryTheirClaimsToken() {
+    schedules.insert(List.of(aSchedule(tenant.id()).build(), aSchedule(tenant.id()).build()));
+    List<ClaimedTrigger> held =
+        triggers.claimDue(new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null);
+    replaceTrigger(held.get(1).scheduleId());
+
+    Map<UUID, Instant> confirmed =
+        triggers.confirm(held.stream().map(TriggerRepository.Held::of).toList());
+
+    assertThat(confirmed).containsOnlyKeys(held.get(0).pending().leaseToken());
+  }
+
+  @Test
   void aChangeIsHeardWhenItsTransactionCommitsAndNotAtAllWhenItRollsBack() throws Exception {
     TriggerChanges changes = new TriggerChanges(ds);
     UUID token = Ids.newId();
