@@ -11,7 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -25,14 +24,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 
 /**
  * One webhook call over a connection of this executor's: the schedule's request plus the Standard
- * Webhooks and Scheduleman headers, a hard deadline of the schedule's timeout for connecting,
- * sending and answering together, and the first KiB of the answer. It ends as a {@link Delivery};
- * every way it can go wrong is a failure with a reason a person can read.
+ * Webhooks and Scheduleman headers, a hard deadline of the schedule's timeout for sending and
+ * answering once connected (connecting has a timeout of the same length), and the first KiB of the
+ * answer. It ends as a {@link Delivery}; every way it can go wrong is a failure with a reason a
+ * person can read.
  */
 final class Exchange {
 
@@ -59,33 +58,25 @@ final class Exchange {
     String body = target.body() == null ? "" : target.body();
     RequestOptions options = request(trigger, uri, address, firedAt, signer, body, timeoutMs);
 
-    // The deadline runs from the moment the request may have a connection: this executor hands a
-    // trigger to the client only when one of its connections to the host is free, so nothing here
-    // is time spent waiting behind other triggers.
+    // The deadline runs from the moment the request has its connection (connecting is bounded by
+    // the connect timeout, the same length): this executor hands a trigger to the client only
+    // when one of its connections to the host is free, so no time here is spent waiting behind
+    // other triggers, and a receiver answering within its timeout is never failed.
     Promise<Delivery> result = Promise.promise();
-    AtomicReference<HttpClientRequest> pending = new AtomicReference<>();
     String timedOut = "timed out after " + Durations.formatCompact(target.timeout());
-    long deadline =
-        vertx.setTimer(
-            timeoutMs,
-            id -> {
-              if (result.tryComplete(fail(trigger, firedAt, timedOut))) {
-                HttpClientRequest req = pending.get();
-                if (req != null) {
-                  req.reset(0, new TimeoutException("deadline"));
-                }
-              }
-            });
-    result.future().onComplete(done -> vertx.cancelTimer(deadline));
     client
         .request(options)
         .compose(
             req -> {
-              pending.set(req);
-              if (result.future().isComplete()) {
-                req.reset(0, new TimeoutException("deadline"));
-                return Future.failedFuture(new TimeoutException("deadline"));
-              }
+              long deadline =
+                  vertx.setTimer(
+                      timeoutMs,
+                      id -> {
+                        if (result.tryComplete(fail(trigger, firedAt, timedOut))) {
+                          req.reset(0, new TimeoutException("deadline"));
+                        }
+                      });
+              result.future().onComplete(done -> vertx.cancelTimer(deadline));
               // The answer's handlers are attached before the request goes out: attached later
               // (after send() completes, on another context), a small answer can have ended
               // already, and the attempt fails with "Response already ended" although the
