@@ -115,25 +115,10 @@ public final class ExecutorNode {
             dropped -> held.release(List.of(dropped)));
     this.dispatcher =
         new Dispatcher(vertx, clock, sender::send, displaced -> held.release(List.of(displaced)));
-    Capacity capacity =
-        new Capacity() {
-          @Override
-          public int room() {
-            if (sender.longestQueued().compareTo(settings.maxQueueWait()) > 0) {
-              return 0;
-            }
-            return Math.max(0, settings.maxInFlight() - held.count());
-          }
-
-          @Override
-          public void awaitRoom(Duration max) throws InterruptedException {
-            held.awaitBelow(settings.maxInFlight(), max);
-          }
-        };
     this.loop =
         new ClaimLoop(
             triggers,
-            capacity,
+            capacity(),
             settings.claim(),
             ready,
             metrics,
@@ -145,6 +130,31 @@ public final class ExecutorNode {
             });
     this.changes = new ChangeListener(ds, owner, clock, this::taken, this::armed);
     this.thread = new Thread(loop, "scheduleman-claim-" + owner);
+    registerGauges();
+  }
+
+  /**
+   * Room to claim: what the in-flight cap leaves, and none at all while a due trigger has waited
+   * for a connection longer than {@code max-queue-wait} (other executors take the backlog).
+   */
+  private Capacity capacity() {
+    return new Capacity() {
+      @Override
+      public int room() {
+        if (sender.longestQueued().compareTo(settings.maxQueueWait()) > 0) {
+          return 0;
+        }
+        return Math.max(0, settings.maxInFlight() - held.count());
+      }
+
+      @Override
+      public void awaitRoom(Duration max) throws InterruptedException {
+        held.awaitBelow(settings.maxInFlight(), max);
+      }
+    };
+  }
+
+  private void registerGauges() {
     metrics.gauge(
         "scheduleman.completions.pending", "Completions waiting to be written", completer::pending);
     metrics.gauge(
