@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.scheduleman.launcher.JsonHttp;
-import dev.scheduleman.launcher.LocalPostgres;
 import dev.scheduleman.launcher.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +23,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The promises on a bad day, with real processes: an executor starved of CPU, an executor frozen
- * (SIGSTOP) past its leases mid-burst, and users editing triggers that executors already claimed
- * ahead. Nothing crashes, so every duplicate must be explained by a failed attempt; none is allowed
- * from a stall alone except a request the frozen executor had on the wire.
+ * The promises on a bad day, with real processes: an executor starved of CPU, and an executor
+ * frozen (SIGSTOP) past its leases mid-burst ({@link ClaimedAheadIT} has users editing triggers
+ * that executors already claimed ahead). Nothing crashes, so every duplicate must be explained by a
+ * failed attempt; none is allowed from a stall alone except a request the frozen executor had on
+ * the wire.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StressIT {
@@ -45,7 +38,6 @@ class StressIT {
           "SCHEDULEMAN_EXECUTOR_POLL_INTERVAL", "200ms");
 
   private static final Duration WAIT = Duration.ofSeconds(180);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path stateDir;
   private static Scenario scenario;
@@ -147,83 +139,6 @@ class StressIT {
     // Only what it had on the wire when it froze can arrive twice (the receiver answered, the
     // executor could not hear it, another executor fired it again): at most its connections.
     assertThat(duplicates).isLessThanOrEqualTo(200);
-  }
-
-  @Test
-  @Order(3)
-  void editsPausesAndDeletesOfTriggersClaimedAheadWinThroughTheApi() throws Exception {
-    int each = 20;
-    Instant due = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.MILLIS);
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < 3 * each; i++) {
-      ids.add(createOneOff("ahead-" + i, due, "/old"));
-    }
-    // Wait until the executors hold them all, claimed ahead of their instant.
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .until(() -> leased("ahead-%") == 3L * each || Instant.now().isAfter(due));
-    assertThat(Instant.now()).as("claimed ahead, before the instant").isBefore(due);
-
-    Instant newDue = due.plusSeconds(2);
-    for (int i = 0; i < each; i++) {
-      ObjectNode patch = JSON.createObjectNode();
-      patch.putObject("schedule").put("at", newDue.toString());
-      patch.putObject("target").put("url", scenario.echo + "/new");
-      assertThat(call("PATCH", "/schedules/" + ids.get(i), patch.toString()).status())
-          .isEqualTo(200);
-      assertThat(call("POST", "/schedules/" + ids.get(each + i) + "/pause", null).status())
-          .isEqualTo(200);
-      assertThat(call("DELETE", "/schedules/" + ids.get(2 * each + i), null).status())
-          .isEqualTo(204);
-    }
-    assertThat(Instant.now()).as("every change made before the old instant").isBefore(due);
-
-    await().atMost(WAIT).until(() -> scenario.schedulesIn("ACTIVE") == 0);
-    scenario.awaitReceivedAtLeast(each, WAIT);
-    JsonNode recent = JsonHttp.call("GET", scenario.echo + "/recent?limit=100", null, null).json();
-    Map<String, Integer> byPath = new HashMap<>();
-    List<Instant> arrivals = new ArrayList<>();
-    for (JsonNode r : recent) {
-      byPath.merge(r.path("path").asText(), 1, Integer::sum);
-      arrivals.add(Instant.parse(r.path("arrival").asText()));
-    }
-    JsonNode stats = scenario.echoStats();
-    System.out.printf(
-        "edits through the API inside the look-ahead: %s; duplicates %d%n",
-        byPath, stats.path("duplicates").asLong());
-    assertThat(byPath).containsOnlyKeys("/echo/new");
-    assertThat(byPath.get("/echo/new")).isEqualTo(each);
-    assertThat(stats.path("duplicates").asLong()).isZero();
-    assertThat(arrivals).allSatisfy(a -> assertThat(a).isAfterOrEqualTo(newDue));
-  }
-
-  private static String createOneOff(String name, Instant at, String path) {
-    ObjectNode body = JSON.createObjectNode();
-    body.put("name", name);
-    body.putObject("schedule").put("at", at.toString());
-    body.putObject("target").put("url", scenario.echo + path);
-    JsonHttp.Answer created = call("POST", "/schedules", body.toString());
-    assertThat(created.status()).as(created.text()).isEqualTo(201);
-    return created.json().path("id").asText();
-  }
-
-  private static long leased(String namePattern) throws SQLException {
-    try (var c =
-            DriverManager.getConnection(
-                scenario.suite.postgres().jdbcUrl(), LocalPostgres.USER, "");
-        var s =
-            c.prepareStatement(
-                "SELECT count(*) FROM schedule WHERE name LIKE ? AND lease_owner IS NOT NULL")) {
-      s.setString(1, namePattern);
-      try (var r = s.executeQuery()) {
-        r.next();
-        return r.getLong(1);
-      }
-    }
-  }
-
-  private static JsonHttp.Answer call(String method, String path, String body) {
-    return JsonHttp.call(method, scenario.api + path, scenario.key, body);
   }
 
   private static void run(String... command) throws IOException, InterruptedException {

@@ -3,8 +3,8 @@ package dev.scheduleman.waitecho;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.sdk.time.Durations;
+import dev.scheduleman.sdk.webhook.DeliveryLog;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
-import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import dev.scheduleman.sdk.webhook.WebhookVerifier;
 import io.quarkus.vertx.web.Route;
 import io.quarkus.vertx.web.Route.HttpMethod;
@@ -15,7 +15,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -118,13 +117,7 @@ public class EchoRoutes {
   void echo(RoutingContext rc) {
     Instant arrival = clock.instant();
     HttpServerRequest request = rc.request();
-    log.record(
-        new DeliveryLog.Delivery(
-            request.getHeader(WebhookHeaders.ID),
-            request.getHeader(WebhookHeaders.SCHEDULE_ID),
-            instant(request.getHeader(WebhookHeaders.SCHEDULED_FOR)),
-            integer(request.getHeader(WebhookHeaders.ATTEMPT)),
-            arrival));
+    log.record(DeliveryLog.Delivery.of(request::getHeader, arrival));
     Map<String, String> shown = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     request.headers().forEach(h -> shown.put(h.getKey(), h.getValue()));
     String text = rc.body() == null || rc.body().buffer() == null ? "" : rc.body().asString();
@@ -196,22 +189,6 @@ public class EchoRoutes {
       return Math.min(Duration.ofMinutes(5).toMillis(), Durations.parse(delay).toMillis());
     } catch (IllegalArgumentException | ArithmeticException e) {
       return 0;
-    }
-  }
-
-  private static Instant instant(String value) {
-    try {
-      return value == null ? null : Instant.parse(value);
-    } catch (DateTimeParseException e) {
-      return null;
-    }
-  }
-
-  private static Integer integer(String value) {
-    try {
-      return value == null ? null : Integer.valueOf(value);
-    } catch (NumberFormatException e) {
-      return null;
     }
   }
 

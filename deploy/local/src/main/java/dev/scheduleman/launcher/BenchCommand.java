@@ -25,15 +25,18 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./scheduleman bench}: starts the suite on a fresh database of its own, creates schedules
- * through the API that fire at waitecho, waits until waitecho has received them all, and reports
- * throughput, lateness, duplicates and missing deliveries, with an HTML plot of arrivals.
+ * through the API that fire at a receiver (a light one inside this process, or waitecho), waits
+ * until it has received them all, and reports throughput, lateness, duplicates and missing
+ * deliveries, the CPU each process used and the statements the database ran per delivery, with an
+ * HTML plot of arrivals.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Measures Scheduleman on this machine: N one-off schedules, due at once or spread over a"
-          + " time, delivered to waitecho by the executors.",
+          + " time, delivered by the executors to a receiver; reports throughput, lateness,"
+          + " duplicates, CPU per process and SQL statements per delivery.",
       "Runs on its own database (in .scheduleman/bench, wiped each run) with the ports of 'up'."
     })
 final class BenchCommand implements Callable<Integer> {
@@ -86,10 +89,27 @@ final class BenchCommand implements Callable<Integer> {
               + " SCHEDULEMAN_EXECUTOR_MAX_IN_FLIGHT=2000 (repeatable).")
   Map<String, String> executorEnv = new java.util.LinkedHashMap<>();
 
+  /** Where the webhooks go. */
+  enum ReceiverKind {
+    light,
+    waitecho
+  }
+
+  @Option(
+      names = "--receiver",
+      defaultValue = "light",
+      description =
+          "light: a minimal receiver inside the benchmark (records ids and arrivals, answers 200,"
+              + " checks no signature), so the figures are Scheduleman's; waitecho: the suite's"
+              + " mock receiver, checking signatures unless --no-signature-check"
+              + " (default: ${DEFAULT-VALUE}).")
+  ReceiverKind receiverKind;
+
   @Option(
       names = "--no-signature-check",
       description =
-          "Do not have waitecho verify every signature (it then costs the receiver less).")
+          "With --receiver waitecho: do not have it verify every signature (it then costs the"
+              + " receiver less).")
   boolean noSignatureCheck;
 
   @Option(
@@ -141,7 +161,6 @@ final class BenchCommand implements Callable<Integer> {
 
   private int run(Suite running, Path state, Duration spreadOver, Duration wait) throws Exception {
     String api = running.apiUrl() + "/api/v1";
-    String echo = running.waitechoUrl() + "/echo";
     String key = running.adminKey();
     if (stored > 0) {
       IdleClaim.measure(running.postgres(), stored);
@@ -149,54 +168,70 @@ final class BenchCommand implements Callable<Integer> {
     if (schedules == 0) {
       return 0;
     }
-    String secret = call("GET", api + "/signing-secret", key, null).path("secret").asText();
-    if (!noSignatureCheck) {
-      send("PUT", echo + "/signing-secret", null, secret);
-    }
-    send("DELETE", echo + "/stats", null, null);
-
-    if (warmup > 0) {
-      Duration warmupSpread = Duration.ofMillis(warmup * 2L);
-      Console.info(
-          "  warming up: %d schedules over %s …", warmup, Durations.formatCompact(warmupSpread));
-      Instant warmupFirst = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
-      for (int offset = 0; offset < warmup; offset += BATCH) {
-        call(
-            "POST",
-            api + "/schedules/batch",
-            key,
-            batch(offset, warmup, warmupFirst, warmupSpread, echo + "/warmup"));
+    try (Receiver receiver =
+        receiverKind == ReceiverKind.light
+            ? LightReceiver.start(1)
+            : new WaitechoReceiver(running.waitecho())) {
+      if (receiverKind == ReceiverKind.waitecho && !noSignatureCheck) {
+        receiver.checkSignatures(
+            call("GET", api + "/signing-secret", key, null).path("secret").asText());
       }
-      awaitDeliveries(
-          echo, warmup, warmupFirst.plus(warmupSpread).plus(Duration.ofMinutes(1)), false);
-      send("DELETE", echo + "/stats", null, null);
-    }
+      receiver.reset();
+      if (warmup > 0) {
+        warmUp(api, key, receiver);
+      }
 
-    // Fire times start once every schedule can be created (a few thousand a second here).
-    Duration lead = Duration.ofSeconds(5 + schedules / 4000);
-    Instant first = Instant.now().plus(lead).truncatedTo(ChronoUnit.SECONDS);
-    long started = System.nanoTime();
-    for (int offset = 0; offset < schedules; offset += BATCH) {
-      call(
-          "POST",
-          api + "/schedules/batch",
-          key,
-          batch(offset, schedules, first, spreadOver, echo + "/bench"));
+      // Fire times start once every schedule can be created (a few thousand a second here).
+      Duration lead = Duration.ofSeconds(5 + schedules / 4000);
+      Instant first = Instant.now().plus(lead).truncatedTo(ChronoUnit.SECONDS);
+      long started = System.nanoTime();
+      create(api, key, 0, schedules, first, spreadOver, receiver.url("/bench"));
+      double createSeconds = (System.nanoTime() - started) / 1e9;
+      Console.info(
+          "  created %d schedules in %.1f s (%.0f/s); first due %s",
+          schedules, createSeconds, schedules / createSeconds, first);
+      if (Instant.now().isAfter(first)) {
+        Console.info("  note: creating took longer than the lead; the first fires were late by it");
+      }
+
+      // What the drain costs: from the end of creation to the last delivery.
+      Processes processes = Processes.of(running, receiver);
+      DatabaseWork database = new DatabaseWork(running.postgres());
+      database.start();
+      Map<String, Duration> cpuBefore = processes.cpu();
+      long drainStarted = System.nanoTime();
+      Instant deadline = first.plus(spreadOver).plus(wait);
+      JsonNode stats = awaitDeliveries(receiver, schedules, deadline, true);
+      Duration drain = Duration.ofNanos(System.nanoTime() - drainStarted);
+      Map<String, Duration> cpu = Processes.since(cpuBefore, processes.cpu());
+      DatabaseWork.Report work = database.report();
+
+      JsonNode timeline = receiver.timeline(Duration.ofMillis(100));
+      Path report = writeReport(state, stats, timeline, spreadOver);
+      printResult(stats, spreadOver, report);
+      long delivered = stats.path("uniqueIds").asLong();
+      printCost(delivered, drain, cpu, work);
+      return delivered == schedules ? 0 : 1;
     }
-    double createSeconds = (System.nanoTime() - started) / 1e9;
+  }
+
+  private void warmUp(String api, String key, Receiver receiver) throws Exception {
+    Duration warmupSpread = Duration.ofMillis(warmup * 2L);
     Console.info(
-        "  created %d schedules in %.1f s (%.0f/s); first due %s",
-        schedules, createSeconds, schedules / createSeconds, first);
-    if (Instant.now().isAfter(first)) {
-      Console.info("  note: creating took longer than the lead; the first fires were late by it");
-    }
+        "  warming up: %d schedules over %s …", warmup, Durations.formatCompact(warmupSpread));
+    Instant warmupFirst = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
+    create(api, key, 0, warmup, warmupFirst, warmupSpread, receiver.url("/warmup"));
+    awaitDeliveries(
+        receiver, warmup, warmupFirst.plus(warmupSpread).plus(Duration.ofMinutes(1)), false);
+    receiver.reset();
+  }
 
-    Instant deadline = first.plus(spreadOver).plus(wait);
-    JsonNode stats = awaitDeliveries(echo, schedules, deadline, true);
-    JsonNode timeline = call("GET", echo + "/timeline?bucket=100ms", null, null);
-    Path report = writeReport(state, stats, timeline, spreadOver);
-    printResult(stats, spreadOver, report);
-    return stats.path("uniqueIds").asLong() == schedules ? 0 : 1;
+  private static void create(
+      String api, String key, int from, int total, Instant first, Duration spread, String url)
+      throws IOException {
+    for (int offset = from; offset < total; offset += BATCH) {
+      call("POST", api + "/schedules/batch", key, batch(offset, total, first, spread, url));
+    }
   }
 
   private static ObjectNode batch(
@@ -218,9 +253,9 @@ final class BenchCommand implements Callable<Integer> {
     return request;
   }
 
-  private JsonNode awaitDeliveries(String echo, int expected, Instant deadline, boolean progress)
-      throws Exception {
-    JsonNode stats = call("GET", echo + "/stats", null, null);
+  private JsonNode awaitDeliveries(
+      Receiver receiver, int expected, Instant deadline, boolean progress) throws Exception {
+    JsonNode stats = receiver.stats();
     long lastPrinted = -1;
     while (stats.path("uniqueIds").asLong() < expected && Instant.now().isBefore(deadline)) {
       long unique = stats.path("uniqueIds").asLong();
@@ -228,26 +263,28 @@ final class BenchCommand implements Callable<Integer> {
         Console.info("  delivered %d of %d …", unique, expected);
         lastPrinted = unique;
       }
-      Thread.sleep(1000);
-      stats = call("GET", echo + "/stats", null, null);
+      Thread.sleep(progress ? 1000 : 200);
+      stats = receiver.stats();
     }
     // Retries and duplicates may still be arriving; give them a moment to be counted.
     Thread.sleep(1000);
-    return call("GET", echo + "/stats", null, null);
+    return receiver.stats();
   }
 
   private void printResult(JsonNode stats, Duration spreadOver, Path report) {
     long unique = stats.path("uniqueIds").asLong();
     JsonNode late = stats.path("lateness");
-    Instant from = Instant.parse(stats.path("firstArrival").asText());
-    Instant to = Instant.parse(stats.path("lastArrival").asText());
-    double seconds = Math.max(0.001, Duration.between(from, to).toNanos() / 1e9);
     Console.info("");
     Console.info("  delivered     %d of %d (missing %d)", unique, schedules, schedules - unique);
     Console.info("  duplicates    %d", stats.path("duplicates").asLong());
-    Console.info(
-        "  throughput    %.0f deliveries/s (first to last arrival: %.2f s)",
-        unique / seconds, seconds);
+    if (stats.hasNonNull("firstArrival") && stats.hasNonNull("lastArrival")) {
+      Instant from = Instant.parse(stats.path("firstArrival").asText());
+      Instant to = Instant.parse(stats.path("lastArrival").asText());
+      double seconds = Math.max(0.001, Duration.between(from, to).toNanos() / 1e9);
+      Console.info(
+          "  throughput    %.0f deliveries/s (first to last arrival: %.2f s)",
+          unique / seconds, seconds);
+    }
     Console.info(
         "  lateness      p50 %s ms, p90 %s ms, p99 %s ms, max %s ms (%d first attempts)",
         late.path("p50Ms").asText("-"),
@@ -255,14 +292,59 @@ final class BenchCommand implements Callable<Integer> {
         late.path("p99Ms").asText("-"),
         late.path("maxMs").asText("-"),
         late.path("samples").asLong());
-    Console.info(
-        "  signatures    %d valid, %d invalid",
-        stats.path("signatures").path("valid").asLong(),
-        stats.path("signatures").path("invalid").asLong());
+    if (receiverKind == ReceiverKind.light) {
+      Console.info("  receiver      light (in the benchmark; signatures not checked)");
+    } else {
+      Console.info(
+          "  receiver      waitecho; signatures %d valid, %d invalid",
+          stats.path("signatures").path("valid").asLong(),
+          stats.path("signatures").path("invalid").asLong());
+    }
     if (!spreadOver.isZero()) {
       Console.info("  offered rate  %.0f triggers/s", schedules / (spreadOver.toNanos() / 1e9));
     }
     Console.info("  plot          %s", report);
+  }
+
+  /** CPU per process and statements per delivery, over the drain. */
+  private static void printCost(
+      long delivered, Duration drain, Map<String, Duration> cpu, DatabaseWork.Report work) {
+    double per = Math.max(1, delivered);
+    Console.info("");
+    Console.info(
+        "  CPU over the drain (%.1f s, from the end of creation to the last arrival):",
+        drain.toNanos() / 1e9);
+    Duration product = Duration.ZERO;
+    for (Map.Entry<String, Duration> e : cpu.entrySet()) {
+      Console.info(
+          "    %-12s %7.2f s  %6.1f µs/delivery",
+          e.getKey(), e.getValue().toNanos() / 1e9, e.getValue().toNanos() / 1e3 / per);
+      if (e.getKey().equals("postgres") || e.getKey().startsWith("executor")) {
+        product = product.plus(e.getValue());
+      }
+    }
+    Console.info(
+        "    %-12s %7.2f s  %6.1f µs/delivery (PostgreSQL + executors)",
+        "scheduleman", product.toNanos() / 1e9, product.toNanos() / 1e3 / per);
+    Console.info(
+        "  SQL           %.2f statements and %.2f transactions per delivery; schedule updates"
+            + " %d, HOT %.0f%%",
+        work.calls() / per,
+        work.transactions() / per,
+        work.scheduleUpdates(),
+        work.scheduleUpdates() == 0
+            ? 0.0
+            : 100.0 * work.scheduleHotUpdates() / work.scheduleUpdates());
+    Console.info("    per delivery   ms/call  statement");
+    work.statements().stream()
+        .limit(8)
+        .forEach(
+            q ->
+                Console.info(
+                    "    %12.3f %9.3f  %s",
+                    q.calls() / per,
+                    q.calls() == 0 ? 0.0 : q.totalMillis() / q.calls(),
+                    q.text().length() > 90 ? q.text().substring(0, 87) + "…" : q.text()));
   }
 
   private Path writeReport(Path state, JsonNode stats, JsonNode timeline, Duration spreadOver)

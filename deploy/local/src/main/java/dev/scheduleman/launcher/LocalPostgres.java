@@ -60,6 +60,8 @@ public final class LocalPostgres implements AutoCloseable {
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
               .setServerConfig("shared_buffers", "256MB")
+              // Statement statistics, for the benchmark and for whoever looks (a few % of cost).
+              .setServerConfig("shared_preload_libraries", "pg_stat_statements")
               .setPGStartupWait(Duration.ofSeconds(60))
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
               .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
@@ -109,6 +111,11 @@ public final class LocalPostgres implements AutoCloseable {
     return dataDir;
   }
 
+  /** The server's process (the postmaster; its backends are its children), while it runs. */
+  public Optional<Long> pid() {
+    return runningPostmaster(dataDir).map(ProcessHandle::pid);
+  }
+
   @Override
   public void close() {
     stop();
@@ -137,7 +144,7 @@ public final class LocalPostgres implements AutoCloseable {
    * could not start. Stop it the way pg_ctl would (SIGINT: fast shutdown), then by force.
    */
   public static void stopLeftoverServer(Path dataDir) {
-    Optional<ProcessHandle> leftover = leftoverPostmaster(dataDir);
+    Optional<ProcessHandle> leftover = runningPostmaster(dataDir);
     if (leftover.isEmpty()) {
       return;
     }
@@ -155,7 +162,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
   }
 
-  private static Optional<ProcessHandle> leftoverPostmaster(Path dataDir) {
+  private static Optional<ProcessHandle> runningPostmaster(Path dataDir) {
     Path pidFile = dataDir.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
       return Optional.empty();

@@ -1,19 +1,22 @@
-package dev.scheduleman.waitecho;
+package dev.scheduleman.sdk.webhook;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import org.HdrHistogram.ConcurrentHistogram;
 
 /**
- * What waitecho received: every delivery counted by its {@code webhook-id}, so duplicates show, and
- * the lateness of each trigger's first attempt against its {@code Scheduleman-Scheduled-For}.
- * Thread-safe; memory grows with the number of distinct ids (a few dozen bytes each).
+ * What a receiver got, for testing and measuring (waitecho, the benchmark's own receiver): every
+ * delivery counted by its {@code webhook-id}, so duplicates show, and the lateness of each
+ * trigger's first attempt against its {@code Scheduleman-Scheduled-For}. Thread-safe; memory grows
+ * with the number of distinct ids (a few dozen bytes each).
  */
 public final class DeliveryLog {
 
@@ -21,11 +24,39 @@ public final class DeliveryLog {
 
   /** One request as it arrived. */
   public record Delivery(
-      String webhookId,
-      String scheduleId,
-      Instant scheduledFor,
-      Integer attempt,
-      Instant arrival) {}
+      String webhookId, String scheduleId, Instant scheduledFor, Integer attempt, Instant arrival) {
+
+    /**
+     * A request as Scheduleman sends it, read from its headers; a header that is missing or does
+     * not parse is null.
+     *
+     * @param header a request's header by name, case-insensitive
+     */
+    public static Delivery of(Function<String, String> header, Instant arrival) {
+      return new Delivery(
+          header.apply(WebhookHeaders.ID),
+          header.apply(WebhookHeaders.SCHEDULE_ID),
+          instant(header.apply(WebhookHeaders.SCHEDULED_FOR)),
+          integer(header.apply(WebhookHeaders.ATTEMPT)),
+          arrival);
+    }
+
+    private static Instant instant(String value) {
+      try {
+        return value == null ? null : Instant.parse(value);
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+
+    private static Integer integer(String value) {
+      try {
+        return value == null ? null : Integer.valueOf(value);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+  }
 
   /** A recent request as shown by {@code GET /echo/recent}: what a receiver would see. */
   public record Received(
