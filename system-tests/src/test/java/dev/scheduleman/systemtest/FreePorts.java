@@ -1,24 +1,32 @@
 package dev.scheduleman.systemtest;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
+import dev.scheduleman.launcher.Suite;
 import java.util.HashSet;
+import java.util.Random;
 import java.util.Set;
 
-/** Free local ports, so system tests never collide with a suite someone is running. */
+/**
+ * Free local ports, so system tests never collide with a suite someone is running. They are taken
+ * below the operating systems' ephemeral ranges (Linux from 32768, macOS and Windows from 49152): a
+ * port from that range, free when checked, can be taken a moment later as the local end of any
+ * outgoing connection (a JDBC or HTTP client's), and the service meant to listen on it then fails
+ * to start.
+ */
 final class FreePorts {
 
+  private static final int LOWEST = 20_000;
+  private static final int BELOW_EPHEMERAL = 32_768;
   private static final Set<Integer> HANDED_OUT = new HashSet<>();
+  private static final Random RANDOM = new Random();
 
   private FreePorts() {}
 
   /** A free port followed by {@code count - 1} free ones (for consecutive executor ports). */
   static synchronized int consecutive(int count) {
     for (int attempt = 0; attempt < 100; attempt++) {
-      int first = any();
+      int first = LOWEST + RANDOM.nextInt(BELOW_EPHEMERAL - LOWEST - count);
       boolean allFree = true;
-      for (int i = 1; i < count && allFree; i++) {
+      for (int i = 0; i < count && allFree; i++) {
         allFree = isFree(first + i) && !HANDED_OUT.contains(first + i);
       }
       if (allFree) {
@@ -35,19 +43,8 @@ final class FreePorts {
     return consecutive(1);
   }
 
-  private static int any() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   private static boolean isFree(int port) {
-    try (ServerSocket socket = new ServerSocket(port)) {
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
+    // As the launcher checks: free on loopback and on every address.
+    return Suite.isFree(port);
   }
 }

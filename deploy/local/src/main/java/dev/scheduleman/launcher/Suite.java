@@ -161,7 +161,7 @@ public final class Suite implements AutoCloseable {
         });
   }
 
-  static boolean isFree(int port) {
+  public static boolean isFree(int port) {
     for (String host : List.of("127.0.0.1", "0.0.0.0")) {
       try (ServerSocket socket = new ServerSocket()) {
         // As servers bind: connections of a process that just ended (TIME_WAIT) do not count.
