@@ -74,12 +74,10 @@ class StressIT {
       // Every thread of the executor on CPU 0, beside a busy loop there (bounded: 3 minutes);
       // the rest of the suite has the other core to itself.
       run("taskset", "-a", "-cp", "0", Long.toString(pid));
-      for (int i = 0; i < 1; i++) {
-        hogs.add(
-            new ProcessBuilder(
-                    "taskset", "-c", "0", "timeout", "180", "sh", "-c", "while :; do :; done")
-                .start());
-      }
+      hogs.add(
+          new ProcessBuilder(
+                  "taskset", "-c", "0", "timeout", "180", "sh", "-c", "while :; do :; done")
+              .start());
       scenario.createOneOffs(
           count, Instant.now().plusSeconds(3), Duration.ofSeconds(8), "/starved");
 
@@ -96,7 +94,7 @@ class StressIT {
           stats.path("lateness").path("maxMs").asDouble(),
           stats.path("lateness").path("p99Ms").asDouble());
     } finally {
-      hogs.forEach(Process::destroyForcibly);
+      hogs.forEach(StressIT::stopWithItsChildren);
       run(
           "taskset",
           "-a",
@@ -139,6 +137,16 @@ class StressIT {
     // Only what it had on the wire when it froze can arrive twice (the receiver answered, the
     // executor could not hear it, another executor fired it again): at most its connections.
     assertThat(duplicates).isLessThanOrEqualTo(200);
+  }
+
+  /**
+   * Stops a process and everything it started. Killing {@code timeout} alone would leave its child
+   * (the busy loop) running, unbounded, beside every later test and benchmark on the machine.
+   */
+  private static void stopWithItsChildren(Process process) {
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
   }
 
   private static void run(String... command) throws IOException, InterruptedException {
