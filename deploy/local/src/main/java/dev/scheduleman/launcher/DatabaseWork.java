@@ -33,12 +33,13 @@ final class DatabaseWork {
     }
   }
 
+  /** The running totals of the statistics views, read together. */
+  private record Counters(long transactions, long scheduleUpdates, long scheduleHotUpdates) {}
+
   private static final String OWN = "%pg_stat%";
 
   private final PGSimpleDataSource ds = new PGSimpleDataSource();
-  private long transactionsAtStart;
-  private long updatesAtStart;
-  private long hotUpdatesAtStart;
+  private Counters atStart;
 
   DatabaseWork(LocalPostgres postgres) {
     ds.setUrl(postgres.jdbcUrl());
@@ -51,10 +52,7 @@ final class DatabaseWork {
         Statement s = c.createStatement()) {
       s.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
       s.execute("SELECT pg_stat_statements_reset()");
-      transactionsAtStart = transactions(c);
-      long[] updates = scheduleUpdates(c);
-      updatesAtStart = updates[0];
-      hotUpdatesAtStart = updates[1];
+      atStart = counters(c);
     }
   }
 
@@ -83,34 +81,29 @@ final class DatabaseWork {
           }
         }
       }
-      long[] updates = scheduleUpdates(c);
+      Counters now = counters(c);
       return new Report(
           statements,
-          transactions(c) - transactionsAtStart,
-          updates[0] - updatesAtStart,
-          updates[1] - hotUpdatesAtStart);
+          now.transactions() - atStart.transactions(),
+          now.scheduleUpdates() - atStart.scheduleUpdates(),
+          now.scheduleHotUpdates() - atStart.scheduleHotUpdates());
     }
   }
 
-  private static long transactions(Connection c) throws SQLException {
+  private static Counters counters(Connection c) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet r =
             s.executeQuery(
-                "SELECT xact_commit + xact_rollback FROM pg_stat_database"
-                    + " WHERE datname = current_database()")) {
+                """
+                SELECT (SELECT xact_commit + xact_rollback FROM pg_stat_database
+                         WHERE datname = current_database()),
+                       (SELECT coalesce(sum(n_tup_upd), 0) FROM pg_stat_user_tables
+                         WHERE relname = 'schedule'),
+                       (SELECT coalesce(sum(n_tup_hot_upd), 0) FROM pg_stat_user_tables
+                         WHERE relname = 'schedule')
+                """)) {
       r.next();
-      return r.getLong(1);
-    }
-  }
-
-  private static long[] scheduleUpdates(Connection c) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet r =
-            s.executeQuery(
-                "SELECT coalesce(sum(n_tup_upd), 0), coalesce(sum(n_tup_hot_upd), 0)"
-                    + " FROM pg_stat_user_tables WHERE relname = 'schedule'")) {
-      r.next();
-      return new long[] {r.getLong(1), r.getLong(2)};
+      return new Counters(r.getLong(1), r.getLong(2), r.getLong(3));
     }
   }
 }
