@@ -69,6 +69,8 @@ public final class DeliveryLog {
   private final AtomicLong withoutId = new AtomicLong();
   private final AtomicLong signaturesValid = new AtomicLong();
   private final AtomicLong signaturesInvalid = new AtomicLong();
+  private final AtomicLong early = new AtomicLong();
+  private final AtomicLong mostEarlyMicros = new AtomicLong();
   private final AtomicReference<Instant> first = new AtomicReference<>();
   private final AtomicReference<Instant> last = new AtomicReference<>();
   private volatile ConcurrentHistogram lateness = newHistogram();
@@ -101,6 +103,10 @@ public final class DeliveryLog {
     boolean firstAttempt = delivery.attempt() == null || delivery.attempt() == 1;
     if (seen == 1 && firstAttempt && delivery.scheduledFor() != null) {
       long micros = Duration.between(delivery.scheduledFor(), delivery.arrival()).toNanos() / 1000;
+      if (micros < 0) {
+        early.incrementAndGet();
+        mostEarlyMicros.accumulateAndGet(-micros, Math::max);
+      }
       long late = Math.max(0, Math.min(micros, MAX_LATENESS_MICROS));
       lateness.recordValue(late);
       slot.maxLatenessMicros.accumulateAndGet(late, Math::max);
@@ -142,6 +148,8 @@ public final class DeliveryLog {
     withoutId.set(0);
     signaturesValid.set(0);
     signaturesInvalid.set(0);
+    early.set(0);
+    mostEarlyMicros.set(0);
     first.set(null);
     last.set(null);
     arrivals.clear();
@@ -179,6 +187,8 @@ public final class DeliveryLog {
       late.put("maxMs", millis(h.getMaxValue()));
     }
     stats.put("lateness", late);
+    // First attempts that arrived before their scheduled instant, by this machine's clock.
+    stats.put("early", Map.of("count", early.get(), "mostMs", millis(mostEarlyMicros.get())));
     stats.put(
         "signatures", Map.of("valid", signaturesValid.get(), "invalid", signaturesInvalid.get()));
     return stats;

@@ -42,6 +42,19 @@ import picocli.CommandLine.Option;
 final class BenchCommand implements Callable<Integer> {
 
   private static final int BATCH = 1000;
+
+  /** Warm-up bursts at most. */
+  private static final int WARMUP_WAVES = 4;
+
+  /** Warm: the compilers took less than this share of the executors' CPU in a warm-up burst. */
+  private static final double WARM_SHARE = 0.10;
+
+  /** How long to wait at most after a warm-up burst for the compilers to go quiet. */
+  private static final Duration COMPILERS_QUIET_WITHIN = Duration.ofSeconds(30);
+
+  /** Quiet: the executors' compilers used less than this over the last second, together. */
+  private static final Duration COMPILERS_QUIET = Duration.ofMillis(30);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Mixin SuiteOptions suite = new SuiteOptions();
@@ -70,10 +83,12 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "2000",
+      defaultValue = "20000",
       description =
-          "Schedules fired (at up to 500/s) before measuring, so that the JVMs are warm and the"
-              + " connections open; 0 measures from cold (default: ${DEFAULT-VALUE}).")
+          "Schedules fired in a burst before measuring, repeated (up to 4 times) until the"
+              + " executors' just-in-time compilers take under 10% of their CPU, so that the JVMs"
+              + " are warm and the connections open; 0 measures from cold"
+              + " (default: ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(
@@ -177,8 +192,9 @@ final class BenchCommand implements Callable<Integer> {
             call("GET", api + "/signing-secret", key, null).path("secret").asText());
       }
       receiver.reset();
+      Processes processes = Processes.of(running, receiver);
       if (warmup > 0) {
-        warmUp(api, key, receiver);
+        warmUp(api, key, receiver, processes);
       }
 
       // Fire times start once every schedule can be created (a few thousand a second here).
@@ -195,35 +211,69 @@ final class BenchCommand implements Callable<Integer> {
       }
 
       // What the drain costs: from the end of creation to the last delivery.
-      Processes processes = Processes.of(running, receiver);
       DatabaseWork database = new DatabaseWork(running.postgres());
       database.start();
       Map<String, Duration> cpuBefore = processes.cpu();
+      Map<String, Duration> compilersBefore = processes.compilers();
       long drainStarted = System.nanoTime();
       Instant deadline = first.plus(spreadOver).plus(wait);
       JsonNode stats = awaitDeliveries(receiver, schedules, deadline, true);
       Duration drain = Duration.ofNanos(System.nanoTime() - drainStarted);
       Map<String, Duration> cpu = Processes.since(cpuBefore, processes.cpu());
+      Map<String, Duration> compilers = Processes.since(compilersBefore, processes.compilers());
       DatabaseWork.Report work = database.report();
 
       JsonNode timeline = receiver.timeline(Duration.ofMillis(100));
       Path report = writeReport(state, stats, timeline, spreadOver);
       printResult(stats, spreadOver, report);
       long delivered = stats.path("uniqueIds").asLong();
-      printCost(delivered, drain, cpu, work);
+      printCost(delivered, drain, cpu, compilers, work);
       return delivered == schedules ? 0 : 1;
     }
   }
 
-  private void warmUp(String api, String key, Receiver receiver) throws Exception {
-    Duration warmupSpread = Duration.ofMillis(warmup * 2L);
-    Console.info(
-        "  warming up: %d schedules over %s …", warmup, Durations.formatCompact(warmupSpread));
-    Instant warmupFirst = Instant.now().plusSeconds(3).truncatedTo(ChronoUnit.SECONDS);
-    create(api, key, 0, warmup, warmupFirst, warmupSpread, receiver.url("/warmup"));
-    awaitDeliveries(
-        receiver, warmup, warmupFirst.plus(warmupSpread).plus(Duration.ofMinutes(1)), false);
-    receiver.reset();
+  /**
+   * Bursts of {@code warmup} deliveries until the executors are warm: a JVM's just-in-time compiler
+   * defers the optimised compilation of hot code while its queue is long, so one burst leaves much
+   * of the hot path half-compiled, and it would be compiled while being measured. Waves go on until
+   * the compilers take less than {@link #WARM_SHARE} of the executors' CPU in a wave (at most
+   * {@link #WARMUP_WAVES}), each followed by a wait until they are quiet.
+   */
+  private void warmUp(String api, String key, Receiver receiver, Processes processes)
+      throws Exception {
+    for (int wave = 1; wave <= WARMUP_WAVES; wave++) {
+      Duration cpuBefore = processes.executorCpu();
+      Duration compilersBefore = processes.executorCompilers();
+      Instant due = Instant.now().plusSeconds(3 + warmup / 4000).truncatedTo(ChronoUnit.SECONDS);
+      create(api, key, 0, warmup, due, Duration.ZERO, receiver.url("/warmup/" + wave));
+      awaitDeliveries(receiver, warmup, due.plus(Duration.ofMinutes(2)), false);
+      awaitQuietCompilers(processes);
+      receiver.reset();
+      double cpu = processes.executorCpu().minus(cpuBefore).toNanos();
+      double share = processes.executorCompilers().minus(compilersBefore).toNanos() / cpu;
+      Console.info(
+          "  warm-up %d: %d schedules due at once; the JIT compilers took %.0f%% of the"
+              + " executors' CPU",
+          wave, warmup, 100 * share);
+      if (share < WARM_SHARE) {
+        return;
+      }
+    }
+    Console.info("  note: the executors were still compiling after %d warm-ups", WARMUP_WAVES);
+  }
+
+  /** Waits (up to {@link #COMPILERS_QUIET_WITHIN}) until the executors' compilers are quiet. */
+  private static void awaitQuietCompilers(Processes processes) throws InterruptedException {
+    long started = System.nanoTime();
+    Duration before = processes.executorCompilers();
+    while (System.nanoTime() - started < COMPILERS_QUIET_WITHIN.toNanos()) {
+      Thread.sleep(1000);
+      Duration now = processes.executorCompilers();
+      if (now.minus(before).compareTo(COMPILERS_QUIET) < 0) {
+        return;
+      }
+      before = now;
+    }
   }
 
   private static void create(
@@ -292,6 +342,13 @@ final class BenchCommand implements Callable<Integer> {
         late.path("p99Ms").asText("-"),
         late.path("maxMs").asText("-"),
         late.path("samples").asLong());
+    JsonNode early = stats.path("early");
+    Console.info(
+        "  early         %d before their instant%s",
+        early.path("count").asLong(),
+        early.path("count").asLong() == 0
+            ? ""
+            : " (most " + early.path("mostMs").asText() + " ms early)");
     if (receiverKind == ReceiverKind.light) {
       Console.info("  receiver      light (in the benchmark; signatures not checked)");
     } else {
@@ -308,7 +365,11 @@ final class BenchCommand implements Callable<Integer> {
 
   /** CPU per process and statements per delivery, over the drain. */
   private static void printCost(
-      long delivered, Duration drain, Map<String, Duration> cpu, DatabaseWork.Report work) {
+      long delivered,
+      Duration drain,
+      Map<String, Duration> cpu,
+      Map<String, Duration> compilers,
+      DatabaseWork.Report work) {
     double per = Math.max(1, delivered);
     Console.info("");
     Console.info(
@@ -316,9 +377,15 @@ final class BenchCommand implements Callable<Integer> {
         drain.toNanos() / 1e9);
     Duration product = Duration.ZERO;
     for (Map.Entry<String, Duration> e : cpu.entrySet()) {
+      Duration compiling = compilers.get(e.getKey());
       Console.info(
-          "    %-12s %7.2f s  %6.1f µs/delivery",
-          e.getKey(), e.getValue().toNanos() / 1e9, e.getValue().toNanos() / 1e3 / per);
+          "    %-12s %7.2f s  %6.1f µs/delivery%s",
+          e.getKey(),
+          e.getValue().toNanos() / 1e9,
+          e.getValue().toNanos() / 1e3 / per,
+          compiling == null
+              ? ""
+              : "  (of which JIT compiler %.2f s)".formatted(compiling.toNanos() / 1e9));
       if (e.getKey().equals("postgres") || e.getKey().startsWith("executor")) {
         product = product.plus(e.getValue());
       }

@@ -47,15 +47,49 @@ final class CpuTime {
   }
 
   /**
+   * What the JVM's just-in-time compiler threads of a process have used so far ({@code C1
+   * CompilerThread…}, {@code C2 CompilerThread…}): a warm JVM spends next to nothing there, a cold
+   * one a large share of its time. Zero where {@code /proc} is not there.
+   */
+  static Duration ofCompilers(long pid) {
+    Path tasks = PROC.resolve(Long.toString(pid)).resolve("task");
+    if (!Files.isDirectory(tasks)) {
+      return Duration.ZERO;
+    }
+    long total = 0;
+    try (var threads = Files.list(tasks)) {
+      for (Path thread : (Iterable<Path>) threads::iterator) {
+        if (compilerThread(thread)) {
+          total += ticks(thread.resolve("stat"), false).orElse(0L);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return duration(total); // the process ended meanwhile
+    }
+    return duration(total);
+  }
+
+  private static boolean compilerThread(Path thread) {
+    try {
+      String name = Files.readString(thread.resolve("comm"), StandardCharsets.UTF_8);
+      return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
    * utime + stime, and with {@code reaped} cutime + cstime, from {@code /proc/<pid>/stat} (fields
    * 14 to 17; the command name in field 2 may hold spaces, so fields count from its closing
    * parenthesis).
    */
   private static Optional<Long> ticks(long pid, boolean reaped) {
+    return ticks(PROC.resolve(Long.toString(pid)).resolve("stat"), reaped);
+  }
+
+  private static Optional<Long> ticks(Path statFile, boolean reaped) {
     try {
-      String stat =
-          Files.readString(
-              PROC.resolve(Long.toString(pid)).resolve("stat"), StandardCharsets.UTF_8);
+      String stat = Files.readString(statFile, StandardCharsets.UTF_8);
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
       // fields[0] is field 3 (state): utime is field 14.
       long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);

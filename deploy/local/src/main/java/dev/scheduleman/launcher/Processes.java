@@ -6,13 +6,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-/** The processes a benchmark runs on, by name, and the CPU time each has used so far. */
+/**
+ * The processes a benchmark runs on, by name, the CPU time each has used so far, and for the JVMs
+ * the part of it their just-in-time compilers used.
+ */
 final class Processes {
 
   private final Map<String, Supplier<Duration>> meters;
+  private final Map<String, Supplier<Duration>> compilers;
 
-  private Processes(Map<String, Supplier<Duration>> meters) {
+  private Processes(
+      Map<String, Supplier<Duration>> meters, Map<String, Supplier<Duration>> compilers) {
     this.meters = meters;
+    this.compilers = compilers;
   }
 
   /**
@@ -22,28 +28,63 @@ final class Processes {
    */
   static Processes of(Suite suite, Receiver receiver) {
     Map<String, Supplier<Duration>> meters = new LinkedHashMap<>();
-    tree(meters, "postgres", suite.postgres().pid());
+    Map<String, Supplier<Duration>> compilers = new LinkedHashMap<>();
+    suite.postgres().pid().ifPresent(p -> meters.put("postgres", () -> CpuTime.ofTree(p)));
     for (ServiceProcess executor : suite.executors()) {
-      tree(meters, executor.name(), executor.pid());
+      jvm(meters, compilers, executor.name(), executor.pid());
     }
-    tree(meters, "crud-api", suite.api().pid());
+    jvm(meters, compilers, "crud-api", suite.api().pid());
     Optional<Long> receiverPid = receiver.pid();
     if (receiverPid.isPresent()) {
-      tree(meters, "waitecho", receiverPid);
+      jvm(meters, compilers, "waitecho", receiverPid);
     } else {
       long self = ProcessHandle.current().pid();
       meters.put("receiver", () -> CpuTime.ofProcess(self));
+      compilers.put("receiver", () -> CpuTime.ofCompilers(self));
     }
-    return new Processes(meters);
+    return new Processes(meters, compilers);
   }
 
-  private static void tree(
-      Map<String, Supplier<Duration>> meters, String name, Optional<Long> pid) {
-    pid.ifPresent(p -> meters.put(name, () -> CpuTime.ofTree(p)));
+  private static void jvm(
+      Map<String, Supplier<Duration>> meters,
+      Map<String, Supplier<Duration>> compilers,
+      String name,
+      Optional<Long> pid) {
+    pid.ifPresent(
+        p -> {
+          meters.put(name, () -> CpuTime.ofTree(p));
+          compilers.put(name, () -> CpuTime.ofCompilers(p));
+        });
   }
 
   /** CPU used so far, by process, in the order of {@link #of}. */
   Map<String, Duration> cpu() {
+    return read(meters);
+  }
+
+  /** What the JVMs' just-in-time compilers used so far, by process. */
+  Map<String, Duration> compilers() {
+    return read(compilers);
+  }
+
+  /** What the executors' compilers used so far, together. */
+  Duration executorCompilers() {
+    return executors(compilers);
+  }
+
+  /** What the executors used so far, together. */
+  Duration executorCpu() {
+    return executors(meters);
+  }
+
+  private static Duration executors(Map<String, Supplier<Duration>> meters) {
+    return meters.entrySet().stream()
+        .filter(e -> e.getKey().startsWith("executor"))
+        .map(e -> e.getValue().get())
+        .reduce(Duration.ZERO, Duration::plus);
+  }
+
+  private static Map<String, Duration> read(Map<String, Supplier<Duration>> meters) {
     Map<String, Duration> used = new LinkedHashMap<>();
     meters.forEach((name, meter) -> used.put(name, meter.get()));
     return used;

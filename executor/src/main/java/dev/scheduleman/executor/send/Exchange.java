@@ -17,7 +17,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import java.net.ConnectException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -52,18 +51,21 @@ final class Exchange {
    * @param firedAt when the request goes out, by the database's clock
    */
   Future<Delivery> run(
-      ClaimedTrigger trigger, URI uri, InetAddress address, Instant firedAt, WebhookSigner signer) {
+      ClaimedTrigger trigger,
+      Endpoint endpoint,
+      InetAddress address,
+      Instant firedAt,
+      WebhookSigner signer) {
     Target target = trigger.target();
     long timeoutMs = Math.max(1, target.timeout().toMillis());
     String body = target.body() == null ? "" : target.body();
-    RequestOptions options = request(trigger, uri, address, firedAt, signer, body, timeoutMs);
+    RequestOptions options = request(trigger, endpoint, address, firedAt, signer, body, timeoutMs);
 
     // The deadline runs from the moment the request has its connection (connecting is bounded by
     // the connect timeout, the same length): this executor hands a trigger to the client only
     // when one of its connections to the host is free, so no time here is spent waiting behind
     // other triggers, and a receiver answering within its timeout is never failed.
     Promise<Delivery> result = Promise.promise();
-    String timedOut = "timed out after " + Durations.formatCompact(target.timeout());
     client
         .request(options)
         .compose(
@@ -72,7 +74,8 @@ final class Exchange {
                   vertx.setTimer(
                       timeoutMs,
                       id -> {
-                        if (result.tryComplete(fail(trigger, firedAt, timedOut))) {
+                        if (result.tryComplete(
+                            fail(trigger, firedAt, timedOut(target.timeout())))) {
                           req.reset(0, new TimeoutException("deadline"));
                         }
                       });
@@ -110,7 +113,7 @@ final class Exchange {
 
   private static RequestOptions request(
       ClaimedTrigger trigger,
-      URI uri,
+      Endpoint endpoint,
       InetAddress address,
       Instant firedAt,
       WebhookSigner signer,
@@ -122,12 +125,15 @@ final class Exchange {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.valueOf(target.method()))
-            .setAbsoluteURI(target.url())
+            .setHost(endpoint.host())
+            .setPort(endpoint.port())
+            .setSsl(endpoint.ssl())
+            .setURI(endpoint.requestUri())
             .setConnectTimeout(timeoutMs)
             .setIdleTimeout(timeoutMs)
             .setFollowRedirects(false);
     if (address != null) {
-      options.setServer(SocketAddress.inetSocketAddress(port(uri), address.getHostAddress()));
+      options.setServer(SocketAddress.inetSocketAddress(endpoint.port(), address.getHostAddress()));
     }
     target.headers().forEach(options::putHeader);
     if (!body.isEmpty()
@@ -142,13 +148,6 @@ final class Exchange {
         .putHeader(WebhookHeaders.SCHEDULED_FOR, trigger.scheduledFor().toString())
         .putHeader(WebhookHeaders.ATTEMPT, Integer.toString(trigger.attempt() + 1))
         .putHeader(WebhookHeaders.USER_AGENT, WebhookHeaders.userAgent());
-  }
-
-  static int port(URI uri) {
-    if (uri.getPort() != -1) {
-      return uri.getPort();
-    }
-    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
   }
 
   private record Answer(int status, String excerpt) {}
@@ -189,6 +188,10 @@ final class Exchange {
     return Delivery.failed(trigger, firedAt, Duration.between(firedAt, clock.instant()), error);
   }
 
+  private static String timedOut(Duration timeout) {
+    return "timed out after " + Durations.formatCompact(timeout);
+  }
+
   /** A failure as a person would say it, without Java class names. */
   static String describe(Throwable failure, Duration timeout) {
     Throwable cause = failure;
@@ -209,7 +212,7 @@ final class Exchange {
       return "connection refused" + (message.isEmpty() ? "" : ": " + message);
     }
     if (cause instanceof TimeoutException || message.toLowerCase().contains("timeout")) {
-      return "timed out after " + Durations.formatCompact(timeout);
+      return timedOut(timeout);
     }
     if (cause instanceof SSLException) {
       return "TLS failed: " + message;

@@ -12,12 +12,10 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.net.InetAddress;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +44,7 @@ public final class WebhookSender implements AutoCloseable {
   private final Consumer<Delivery> delivered;
   private final Consumer<ClaimedTrigger> dropped;
   private final Map<List<String>, WebhookSigner> signers = new ConcurrentHashMap<>();
+  private final Endpoint.Cache endpoints = new Endpoint.Cache(10_000);
 
   /**
    * @param clock the database's clock: the times deliveries are recorded at
@@ -89,35 +88,28 @@ public final class WebhookSender implements AutoCloseable {
         emit(Delivery.notFired(trigger, clock.instant(), trigger.defect().get()));
         return;
       }
-      URI uri;
+      Endpoint endpoint;
       try {
-        uri = URI.create(trigger.target().url());
-      } catch (IllegalArgumentException e) {
-        emit(failed(trigger, "stored URL is invalid: " + trigger.target().url()));
+        endpoint = endpoints.of(trigger.target().url());
+      } catch (Endpoint.Unusable e) {
+        emit(failed(trigger, e.getMessage()));
         return;
       }
-      Optional<String> host = TargetAddresses.hostOf(uri);
-      if (host.isEmpty()) {
-        emit(failed(trigger, "stored URL has no host"));
-        return;
-      }
-      String key =
-          uri.getScheme().toLowerCase(Locale.ROOT) + "://" + host.get() + ":" + Exchange.port(uri);
       slots.acquire(
-          key, trigger, () -> connected(trigger, uri, host.get(), key, System.nanoTime()));
+          endpoint.slot(), trigger, () -> connected(trigger, endpoint, System.nanoTime()));
     } catch (RuntimeException e) {
       emit(failed(trigger, "could not send: " + e.getMessage()));
     }
   }
 
   /** The trigger has one of the host's connections (since it asked at {@code askedAtNanos}). */
-  private void connected(ClaimedTrigger trigger, URI uri, String host, String key, long since) {
-    metrics.queued(Duration.ofNanos(System.nanoTime() - since));
+  private void connected(ClaimedTrigger trigger, Endpoint endpoint, long askedAtNanos) {
+    metrics.queued(Duration.ofNanos(System.nanoTime() - askedAtNanos));
     // The gate may answer on its own thread (after a fence): the send goes on on a Vert.x
     // context, never on the gate's thread, which would then send everything it fences itself.
     Context context = vertx.getOrCreateContext();
     gate.admit(
-        trigger, admitted -> onContext(context, () -> admitted(trigger, uri, host, key, admitted)));
+        trigger, admitted -> onContext(context, () -> admitted(trigger, endpoint, admitted)));
   }
 
   private static void onContext(Context context, Runnable action) {
@@ -128,20 +120,19 @@ public final class WebhookSender implements AutoCloseable {
     }
   }
 
-  private void admitted(
-      ClaimedTrigger trigger, URI uri, String host, String key, boolean admitted) {
+  private void admitted(ClaimedTrigger trigger, Endpoint endpoint, boolean admitted) {
     if (!admitted) {
-      slots.release(key);
+      slots.release(endpoint.slot());
       dropped.accept(trigger);
       return;
     }
     notBefore(
         trigger,
         () ->
-            attempt(trigger, uri, host)
+            attempt(trigger, endpoint)
                 .onComplete(
                     done -> {
-                      slots.release(key);
+                      slots.release(endpoint.slot());
                       emit(done.succeeded() ? done.result() : failed(trigger, "request failed"));
                     }));
   }
@@ -156,9 +147,14 @@ public final class WebhookSender implements AutoCloseable {
     }
   }
 
-  private Future<Delivery> attempt(ClaimedTrigger trigger, URI uri, String host) {
+  private Future<Delivery> attempt(ClaimedTrigger trigger, Endpoint endpoint) {
     Instant firedAt = clock.instant();
     metrics.lateness(Duration.between(trigger.fireAt(), firedAt));
+    if (targets.allowPrivate()) {
+      // Any address will do: the client resolves the host by itself.
+      return exchange.run(trigger, endpoint, null, firedAt, signer(trigger));
+    }
+    String host = endpoint.host();
     Optional<String> refused = targets.checkHost(host);
     if (refused.isPresent()) {
       return Future.succeededFuture(failed(trigger, "target refused: " + refused.get()));
@@ -172,26 +168,21 @@ public final class WebhookSender implements AutoCloseable {
                         trigger, Exchange.describe(resolved.cause(), trigger.target().timeout())));
               }
               InetAddress address = resolved.result();
-              if (address != null) {
-                Optional<String> rebound = targets.checkResolved(address);
-                if (rebound.isPresent()) {
-                  return Future.succeededFuture(
-                      failed(trigger, "target refused: " + host + " " + rebound.get()));
-                }
+              Optional<String> rebound = targets.checkResolved(address);
+              if (rebound.isPresent()) {
+                return Future.succeededFuture(
+                    failed(trigger, "target refused: " + host + " " + rebound.get()));
               }
-              return exchange.run(trigger, uri, address, firedAt, signer(trigger));
+              return exchange.run(trigger, endpoint, address, firedAt, signer(trigger));
             });
   }
 
   /**
    * Resolves the host when private targets are refused, so the address that is checked is the one
    * connected to (a name that resolves to a public address when written and to a private one when
-   * called is caught). When private targets are allowed, the client resolves by itself.
+   * called is caught).
    */
   private Future<InetAddress> resolve(String host) {
-    if (targets.allowPrivate()) {
-      return Future.succeededFuture(null);
-    }
     return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
   }
 
