@@ -64,7 +64,7 @@ final class CpuTime {
         }
       }
     } catch (IOException | RuntimeException e) {
-      return duration(total); // the process ended meanwhile
+      // The process ended meanwhile: what was read so far is what it used.
     }
     return duration(total);
   }

@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * @param slot the key of this executor's connections to the host: scheme, host and port
  */
-record Endpoint(URI uri, String host, int port, boolean ssl, String requestUri, String slot) {
+record Endpoint(String host, int port, boolean ssl, String requestUri, String slot) {
 
   /** Why a stored URL cannot be called (it passed the API's checks, so only old rows get here). */
   static final class Unusable extends Exception {
@@ -43,7 +43,7 @@ record Endpoint(URI uri, String host, int port, boolean ssl, String requestUri, 
     String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
     String requestUri = uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery();
     return new Endpoint(
-        uri, host.get(), port, ssl, requestUri, scheme + "://" + host.get() + ":" + port);
+        host.get(), port, ssl, requestUri, scheme + "://" + host.get() + ":" + port);
   }
 
   /**
