@@ -4,6 +4,7 @@ import com.standardwebhooks.Webhook;
 import com.standardwebhooks.exceptions.EmptyWebhookSecretException;
 import java.security.SecureRandom;
 import java.util.Base64;
+import javax.crypto.spec.SecretKeySpec;
 
 /** Signing secrets in the Standard Webhooks form {@code whsec_<base64 of 32 random bytes>}. */
 public final class SigningSecrets {
@@ -31,6 +32,17 @@ public final class SigningSecrets {
       return false;
     }
   }
+
+  /** The HMAC-SHA256 key of a secret (its base64 part, decoded), refusing a malformed one. */
+  static SecretKeySpec hmacKey(String secret) {
+    if (!isWellFormed(secret)) {
+      throw new IllegalArgumentException("not a whsec_ signing secret");
+    }
+    return new SecretKeySpec(
+        Base64.getDecoder().decode(secret.substring(PREFIX.length())), HMAC_SHA256);
+  }
+
+  static final String HMAC_SHA256 = "HmacSHA256";
 
   /** The Standard Webhooks key for a secret, refusing anything that is not well formed. */
   static Webhook key(String secret) {

@@ -3,10 +3,15 @@ package dev.scheduleman.sdk.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.standardwebhooks.Webhook;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -123,5 +128,36 @@ class WebhookSigningTest {
     assertThat(WebhookHeaders.isReserved("scheduleman-attempt")).isTrue();
     assertThat(WebhookHeaders.isReserved("HOST")).isTrue();
     assertThat(WebhookHeaders.isReserved("Authorization")).isFalse();
+  }
+
+  @Test
+  void signsExactlyAsTheStandardWebhooksLibraryDoesOnEveryThread() throws Exception {
+    Webhook reference = new Webhook(secret);
+    WebhookSigner signer = new WebhookSigner(List.of(secret));
+    List<String> bodies = List.of("", BODY, "ünïcödé ✓ \u0000", "x".repeat(70_000));
+    for (String body : bodies) {
+      assertThat(signer.sign(ID, 1_795_000_000L, body))
+          .isEqualTo(reference.sign(ID, 1_795_000_000L, body));
+    }
+    // Each thread keeps keyed MACs of its own; a signature never leaks state into the next one.
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<String>> signed = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        String body = bodies.get(i % bodies.size());
+        long timestamp = 1_795_000_000L + i;
+        signed.add(
+            pool.submit(
+                () ->
+                    signer.sign(ID, timestamp, body).equals(reference.sign(ID, timestamp, body))
+                        ? "same"
+                        : "different"));
+      }
+      for (Future<String> f : signed) {
+        assertThat(f.get()).isEqualTo("same");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

@@ -27,16 +27,17 @@ final class IdleClaim {
         Statement s = c.createStatement()) {
       s.execute(
           """
-          INSERT INTO schedule (id, tenant_id, labels, spec_kind, fire_at, target_url,
+          INSERT INTO schedule (id, bucket, tenant_id, labels, spec_kind, fire_at, target_url,
                                 target_method, target_headers, timeout_ms, max_attempts,
                                 min_backoff_ms, max_backoff_ms, on_exhausted, state,
                                 next_fire_at, scheduled_for, execution_id, attempt, version,
                                 created_at, updated_at)
-          SELECT gen_random_uuid(), t.id, '{}', 'AT', f.at, 'http://127.0.0.1:9/idle', 'POST',
-                 '{}', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', f.at, f.at, gen_random_uuid(), 0,
-                 1, now(), now()
+          SELECT f.id, schedule_bucket(f.id), t.id, '{}', 'AT', f.at, 'http://127.0.0.1:9/idle',
+                 'POST', '{}', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', f.at, f.at,
+                 gen_random_uuid(), 0, 1, now(), now()
             FROM tenant t,
-                 LATERAL (SELECT now() + interval '30 days' + g * interval '1 second' AS at
+                 LATERAL (SELECT gen_random_uuid() AS id,
+                                 now() + interval '30 days' + g * interval '1 second' AS at
                             FROM generate_series(1, %d) g) f
            WHERE t.name = 'default'
           """

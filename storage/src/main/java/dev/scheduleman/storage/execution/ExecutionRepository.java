@@ -233,24 +233,6 @@ public final class ExecutionRepository {
         .orElseThrow();
   }
 
-  /** Parameters: before, batch size. */
-  static final String PRUNE =
-      """
-      DELETE FROM execution
-       WHERE id IN (SELECT id FROM execution WHERE fired_at < ? LIMIT ?)
-      """;
-
-  /** Deletes up to {@code batch} attempts fired before {@code before}; returns how many. */
-  public int deleteOlderThan(Instant before, int batch) {
-    return Sql.update(
-        ds,
-        PRUNE,
-        s -> {
-          setInstant(s, 1, before);
-          s.setInt(2, batch);
-        });
-  }
-
   private static Duration millis(ResultSet r, String column) throws SQLException {
     double value = r.getDouble(column);
     return r.wasNull() ? null : Duration.ofMillis(Math.round(value));

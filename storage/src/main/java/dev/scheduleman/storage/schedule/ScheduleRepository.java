@@ -34,14 +34,18 @@ public final class ScheduleRepository {
   private static final String INSERT =
       """
       INSERT INTO schedule (
-          id, tenant_id, name, description, labels,
+          bucket, id, tenant_id, name, description, labels,
           spec_kind, cron, timezone, fire_at, interval_ms, start_at,
           target_url, target_method, target_headers, target_body, timeout_ms,
           max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
           next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
           version, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?,
-              ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      VALUES (schedule_bucket(?), ?, ?, ?, ?, ?::jsonb,
+              ?, ?, ?, ?, ?, ?,
+              ?, ?, ?::jsonb, ?, ?,
+              ?, ?, ?, ?, ?,
+              ?, ?, ?, ?, ?, ?, ?,
+              ?, ?, ?)
       """;
 
   /** Inserts new schedules, all in one round trip. */
@@ -70,6 +74,7 @@ public final class ScheduleRepository {
 
   private static void bindInsert(PreparedStatement s, ScheduleRow row) throws SQLException {
     int i = 0;
+    s.setObject(++i, row.id()); // its bucket
     s.setObject(++i, row.id());
     s.setObject(++i, row.tenantId());
     i = ScheduleColumns.bindDefinitionAndTrigger(s, i, row);
@@ -185,29 +190,23 @@ public final class ScheduleRepository {
       DELETE FROM schedule WHERE id = ? AND tenant_id = ?
       """;
 
-  /** Parameters: schedule id, tenant. */
-  static final String DELETE_HISTORY =
-      """
-      DELETE FROM execution WHERE schedule_id = ? AND tenant_id = ?
-      """;
-
   /**
-   * Deletes a schedule and its history. A trigger of it that is in flight completes into nothing:
-   * the executor's guarded completion finds no row.
+   * Deletes a schedule, in one single-row statement whatever its history: the attempts stay where
+   * they are, unreachable (the API lists a schedule's attempts only while it exists, and its dead
+   * letters join it), and go with their day's partition when the retention ends. A trigger of it
+   * that is in flight completes into nothing: the executor's guarded completion finds no row.
    *
    * @return false when the tenant has no such schedule
    */
   public boolean delete(UUID tenantId, UUID id) {
-    Sql.Binder idAndTenant =
-        s -> {
-          s.setObject(1, id);
-          s.setObject(2, tenantId);
-        };
-    int deleted = Sql.update(ds, DELETE, idAndTenant);
-    if (deleted == 1) {
-      Sql.update(ds, DELETE_HISTORY, idAndTenant);
-    }
-    return deleted == 1;
+    return Sql.update(
+            ds,
+            DELETE,
+            s -> {
+              s.setObject(1, id);
+              s.setObject(2, tenantId);
+            })
+        == 1;
   }
 
   /**

@@ -12,7 +12,6 @@ import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,16 +121,5 @@ class ExecutionRepositoryTest {
     assertThat(stats.firstAttempts()).isEqualTo(1);
     assertThat(stats.latenessP50()).isEqualTo(Duration.ofMillis(25));
     assertThat(stats.latenessMax()).isEqualTo(Duration.ofMillis(25));
-  }
-
-  @Test
-  void pruningDeletesOnlyOldAttempts() {
-    executions.append(List.of(anAttempt(schedule, 1, false), anAttempt(schedule, 2, false)));
-    Instant between = schedule.pending().scheduledFor().plusMillis(500);
-
-    assertThat(executions.deleteOlderThan(between, 100)).isEqualTo(1);
-    assertThat(executions.listForSchedule(tenant.id(), schedule.id(), null, 10))
-        .extracting(ExecutionRow::attempt)
-        .containsExactly(2);
   }
 }

@@ -104,7 +104,7 @@ class ScheduleRepositoryTest {
   }
 
   @Test
-  void deleteRemovesTheScheduleAndItsHistory() {
+  void deleteRemovesTheScheduleAndLeavesItsHistoryToTheRetention() {
     ScheduleRow row = aSchedule(tenant.id()).build();
     schedules.insert(row);
     ExecutionRepository executions = new ExecutionRepository(ds);
@@ -113,7 +113,9 @@ class ScheduleRepositoryTest {
     assertThat(schedules.delete(tenant.id(), row.id())).isTrue();
 
     assertThat(schedules.find(tenant.id(), ScheduleKey.byId(row.id()))).isEmpty();
-    assertThat(executions.listForSchedule(tenant.id(), row.id(), null, 10)).isEmpty();
+    assertThat(schedules.delete(tenant.id(), row.id())).isFalse();
+    // Not deleted row by row: it goes with its day's partition.
+    assertThat(executions.listForSchedule(tenant.id(), row.id(), null, 10)).hasSize(1);
   }
 
   @Test

@@ -14,6 +14,8 @@ import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,7 @@ class SchemaConstraintsTest {
         "attempt = -1                                         | schedule_attempt_non_negative",
         "last_outcome = 'MAYBE'                               | schedule_last_outcome_valid",
         "name = ''                                            | schedule_name_length",
+        "bucket = (bucket + 1) % 1024                         | schedule_bucket_of_id",
         "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 0, start_at = now() | schedule_interval_positive",
       })
   void scheduleRowsBreakingARuleAreRefused(String assignment, String constraint) {
@@ -84,6 +87,20 @@ class SchemaConstraintsTest {
     TenantRow other = aTenant();
     new TenantRepository(ds).insert(other);
     schedules.insert(aSchedule(other.id()).named("nightly").build());
+  }
+
+  @Test
+  void theBucketIsTheLastTenBitsOfTheId() {
+    for (int i = 0; i < 50; i++) {
+      schedules.insert(aSchedule(tenant.id()).build());
+    }
+    List<long[]> rows =
+        Sql.query(
+            ds,
+            "SELECT id, bucket FROM schedule",
+            st -> {},
+            r -> new long[] {r.getObject(1, UUID.class).getLeastSignificantBits(), r.getInt(2)});
+    assertThat(rows).hasSize(51).allSatisfy(r -> assertThat(r[1]).isEqualTo(r[0] & 1023));
   }
 
   @Test
