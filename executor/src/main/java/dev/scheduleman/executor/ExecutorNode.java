@@ -4,6 +4,7 @@ import dev.scheduleman.executor.claim.Capacity;
 import dev.scheduleman.executor.claim.ClaimLoop;
 import dev.scheduleman.executor.complete.Completer;
 import dev.scheduleman.executor.dispatch.Dispatcher;
+import dev.scheduleman.executor.dispatch.EventLoops;
 import dev.scheduleman.executor.lease.ChangeListener;
 import dev.scheduleman.executor.lease.Held;
 import dev.scheduleman.executor.lease.LeaseKeeper;
@@ -59,6 +60,7 @@ public final class ExecutorNode {
   private final Held held = new Held();
   private final WebhookSender sender;
   private final Completer completer;
+  private final EventLoops loops;
   private final Dispatcher dispatcher;
   private final LeaseKeeper leases;
   private final ChangeListener changes;
@@ -113,8 +115,10 @@ public final class ExecutorNode {
             metrics,
             completer::submit,
             dropped -> held.release(List.of(dropped)));
+    this.loops = EventLoops.of(vertx, Duration.ofSeconds(30));
     this.dispatcher =
-        new Dispatcher(vertx, clock, sender::send, displaced -> held.release(List.of(displaced)));
+        new Dispatcher(
+            vertx, loops, clock, sender::send, displaced -> held.release(List.of(displaced)));
     this.loop =
         new ClaimLoop(
             triggers,
@@ -269,5 +273,6 @@ public final class ExecutorNode {
     leases.close();
     completer.close();
     sender.close();
+    loops.close();
   }
 }

@@ -17,9 +17,9 @@ import org.jboss.logging.Logger;
  * The second stage: fires claimed triggers on time. A trigger claimed ahead of its due instant
  * waits on a Vert.x timer, computed on the database's clock (rounded up: never early), so it fires
  * within milliseconds of the instant instead of a poll interval late; one already due goes on at
- * once. Waiting triggers are keyed by execution id, and whoever removes an entry owns its trigger:
- * the timer fires it, or a cancellation (the trigger was edited, or this executor stops) takes it
- * back, never both.
+ * once. Both happen on Vert.x's event loops in turn ({@link EventLoops}). Waiting triggers are
+ * keyed by execution id, and whoever removes an entry owns its trigger: the timer fires it, or a
+ * cancellation (the trigger was edited, or this executor stops) takes it back, never both.
  */
 public final class Dispatcher {
 
@@ -28,6 +28,7 @@ public final class Dispatcher {
   private record Waiting(ClaimedTrigger trigger, long timerId) {}
 
   private final Vertx vertx;
+  private final EventLoops loops;
   private final Clock clock;
   private final Consumer<ClaimedTrigger> due;
   private final Consumer<ClaimedTrigger> displaced;
@@ -40,29 +41,60 @@ public final class Dispatcher {
    *     (its own lease is gone): it is not fired
    */
   public Dispatcher(
-      Vertx vertx, Clock clock, Consumer<ClaimedTrigger> due, Consumer<ClaimedTrigger> displaced) {
+      Vertx vertx,
+      EventLoops loops,
+      Clock clock,
+      Consumer<ClaimedTrigger> due,
+      Consumer<ClaimedTrigger> displaced) {
     this.vertx = vertx;
+    this.loops = loops;
     this.clock = clock;
     this.due = due;
     this.displaced = displaced;
   }
 
+  /**
+   * Takes claimed triggers in: each waits for its instant on a timer, or goes on at once when it is
+   * due, on the event loops in turn so that a wave due at one instant is sent in parallel. Every
+   * trigger is registered before this returns, so a cancellation right after it finds the trigger
+   * whether its timer is set yet or not.
+   */
   public void dispatch(List<ClaimedTrigger> triggers) {
-    Instant now = clock.instant();
+    if (triggers.isEmpty()) {
+      return;
+    }
+    int share = Math.min(loops.size(), triggers.size());
+    List<List<ClaimedTrigger>> shares = new ArrayList<>(share);
+    for (int i = 0; i < share; i++) {
+      shares.add(new ArrayList<>(triggers.size() / share + 1));
+    }
+    int i = 0;
     for (ClaimedTrigger trigger : triggers) {
-      long nanos = Duration.between(now, trigger.fireAt()).toNanos();
-      if (nanos <= 0) {
-        fire(trigger);
-        continue;
-      }
-      long delay = Math.max(1, (nanos + 999_999) / 1_000_000);
-      UUID key = trigger.executionId();
-      // Registered before the timer exists, so that a timer going off at once finds it.
-      Waiting earlier = waiting.put(key, new Waiting(trigger, -1));
+      Waiting earlier = waiting.put(trigger.executionId(), new Waiting(trigger, -1));
       if (earlier != null) {
         cancelTimer(earlier);
         displaced.accept(earlier.trigger());
       }
+      // In turn, so that each loop gets its share of every instant, in due order.
+      shares.get(i++ % share).add(trigger);
+    }
+    for (List<ClaimedTrigger> mine : shares) {
+      loops.next().runOnContext(v -> arm(mine));
+    }
+  }
+
+  /** On an event loop: fires what is due, sets timers (on this loop) for the rest. */
+  private void arm(List<ClaimedTrigger> triggers) {
+    Instant now = clock.instant();
+    for (ClaimedTrigger trigger : triggers) {
+      long nanos = Duration.between(now, trigger.fireAt()).toNanos();
+      if (nanos <= 0) {
+        if (take(trigger) != null) {
+          fire(trigger);
+        }
+        continue;
+      }
+      long delay = Math.max(1, (nanos + 999_999) / 1_000_000);
       long timer =
           vertx.setTimer(
               delay,
@@ -71,8 +103,13 @@ public final class Dispatcher {
                   fire(trigger);
                 }
               });
-      waiting.computeIfPresent(
-          key, (k, w) -> w.trigger() == trigger ? new Waiting(trigger, timer) : w);
+      Waiting armed =
+          waiting.computeIfPresent(
+              trigger.executionId(),
+              (k, w) -> w.trigger() == trigger ? new Waiting(trigger, timer) : w);
+      if (armed == null || armed.trigger() != trigger) {
+        vertx.cancelTimer(timer); // cancelled or displaced meanwhile: its timer has no one to fire
+      }
     }
   }
 

@@ -15,16 +15,19 @@ import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 /**
- * Keeps the attempt history's daily partitions: the next {@link #DAYS_AHEAD} days exist before
- * any attempt needs them, and days older than the retention are dropped whole (one DROP TABLE, not
- * a DELETE of their rows). Every executor runs it; the partitions' own advisory lock lets one do
- * the work while the others skip it.
+ * Keeps the attempt history's daily partitions: the next {@link #DAYS_AHEAD} days exist before any
+ * attempt needs them, and days older than the retention are dropped whole (one DROP TABLE, not a
+ * DELETE of their rows). Every executor runs it; the partitions' own advisory lock lets one do the
+ * work while the others skip it.
  */
 @ApplicationScoped
 public class HistoryKeeper {
 
   private static final Logger LOG = Logger.getLogger(HistoryKeeper.class);
-  /** Partitions exist this many days ahead: housekeeping may stop that long before a row misses one. */
+
+  /**
+   * Partitions exist this many days ahead: housekeeping may stop that long before a row misses one.
+   */
   static final int DAYS_AHEAD = 3;
 
   private static final int BATCH = 10_000;
