@@ -3,6 +3,7 @@ package dev.scheduleman.executor;
 import dev.scheduleman.executor.claim.ClaimLoop;
 import dev.scheduleman.executor.config.ExecutorConfig;
 import dev.scheduleman.executor.schema.SchemaReadiness;
+import dev.scheduleman.executor.send.WarmUp;
 import dev.scheduleman.executor.time.DatabaseClock;
 import dev.scheduleman.storage.trigger.TriggerRepository;
 import io.agroal.api.AgroalDataSource;
@@ -27,6 +28,7 @@ import org.jboss.logging.Logger;
 public class ExecutorLifecycle {
 
   private static final Logger LOG = Logger.getLogger(ExecutorLifecycle.class);
+  private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(20);
 
   private final ExecutorConfig config;
   private final AgroalDataSource ds;
@@ -64,6 +66,13 @@ public class ExecutorLifecycle {
               + "): leases would run out between renewals");
     }
     String owner = e.id().orElseGet(ExecutorLifecycle::defaultId);
+    if (e.warmUpRequests() > 0) {
+      long started = System.nanoTime();
+      int answered = WarmUp.run(vertx, e.warmUpRequests(), WARM_UP_LIMIT);
+      LOG.infof(
+          "executor %s warmed up: %d of %d webhooks to itself in %d ms",
+          owner, answered, e.warmUpRequests(), (System.nanoTime() - started) / 1_000_000);
+    }
     node =
         new ExecutorNode(
             new ExecutorNode.Settings(

@@ -82,11 +82,28 @@ final class BenchCommand implements Callable<Integer> {
   int stored;
 
   @Option(
+      names = "--history",
+      defaultValue = "0",
+      description =
+          "Attempts to store beforehand in the history, fired evenly over the last six days, to"
+              + " show that a long history does not slow the hot path.")
+  long history;
+
+  @Option(
+      names = "--database-only",
+      defaultValue = "0",
+      description =
+          "Triggers to claim and complete with the executors' statements and no HTTP, by as many"
+              + " workers as --executors: the database's own ceiling (deliveries/s, PostgreSQL CPU"
+              + " per delivery).")
+  int databaseOnly;
+
+  @Option(
       names = "--warmup",
       defaultValue = "20000",
       description =
           "Schedules fired in a burst before measuring, repeated (up to 4 times) until the"
-              + " executors' just-in-time compilers take under 10% of their CPU, so that the JVMs"
+              + " executors' just-in-time compilers take under 10%% of their CPU, so that the JVMs"
               + " are warm and the connections open; 0 measures from cold"
               + " (default: ${DEFAULT-VALUE}).")
   int warmup;
@@ -148,6 +165,12 @@ final class BenchCommand implements Callable<Integer> {
     if (stored < 0 || stored > 10_000_000) {
       throw new LauncherException("--stored must be 0 to 10000000, not " + stored);
     }
+    if (databaseOnly < 0 || databaseOnly > 1_000_000) {
+      throw new LauncherException("--database-only must be 0 to 1000000, not " + databaseOnly);
+    }
+    if (history < 0 || history > 100_000_000) {
+      throw new LauncherException("--history must be 0 to 100000000, not " + history);
+    }
     Duration spreadOver = duration("--spread", spread, true);
     Duration wait = duration("--timeout", timeout, false);
     Distribution distribution = Distribution.locate();
@@ -179,6 +202,12 @@ final class BenchCommand implements Callable<Integer> {
     String key = running.adminKey();
     if (stored > 0) {
       IdleClaim.measure(running.postgres(), stored);
+    }
+    if (history > 0) {
+      HistoryFill.fill(running.postgres(), history);
+    }
+    if (databaseOnly > 0) {
+      DatabaseCeiling.measure(running, databaseOnly, suite.executors);
     }
     if (schedules == 0) {
       return 0;

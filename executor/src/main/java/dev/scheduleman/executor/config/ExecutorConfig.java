@@ -29,6 +29,14 @@ public interface ExecutorConfig {
     @WithDefault("500ms")
     Duration pollInterval();
 
+    /**
+     * Webhooks sent at start to a loopback receiver of the executor's own, before it claims, so
+     * that its first real wave runs compiled code (0: none).
+     */
+    @WithName("warm-up-requests")
+    @WithDefault("5000")
+    int warmUpRequests();
+
     /** Triggers claimed at most per statement. */
     @WithName("batch-size")
     @WithDefault("1000")

@@ -29,7 +29,12 @@ public class CompletionReadiness implements HealthCheck {
   public HealthCheckResponse call() {
     var node = lifecycle.node();
     if (node.isEmpty()) {
-      return HealthCheckResponse.named("completions").up().withData("enabled", false).build();
+      // Not ready while it starts (the send warm-up runs before the node exists).
+      boolean enabled = config.executor().enabled();
+      return HealthCheckResponse.named("completions")
+          .status(!enabled)
+          .withData("enabled", enabled)
+          .build();
     }
     Duration stalled = node.get().completer().stalledFor();
     return HealthCheckResponse.named("completions")
