@@ -3,13 +3,23 @@ package dev.scheduleman.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.sdk.webhook.DeliveryLog;
+import dev.scheduleman.sdk.webhook.WebhookHeaders;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.PoolOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +31,9 @@ import java.util.concurrent.TimeUnit;
 final class LightReceiver implements Receiver {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int WARM_UP_REQUESTS = 20_000;
+  private static final int WARM_UP_WAVE = 500;
+  private static final int WARM_UP_CONNECTIONS = 50;
 
   private final Vertx vertx;
   private final HttpServer server;
@@ -51,10 +64,42 @@ final class LightReceiver implements Receiver {
               .toCompletionStage()
               .toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
-      return new LightReceiver(vertx, server, log);
+      LightReceiver receiver = new LightReceiver(vertx, server, log);
+      receiver.warmUp();
+      return receiver;
     } catch (Exception e) {
       vertx.close();
       throw new LauncherException("the benchmark's receiver did not start: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sends the receiver requests of its own before any measurement and forgets them, so that a
+   * measurement from cold (`--warmup 0`) measures cold executors, not a cold receiver.
+   */
+  private void warmUp() throws Exception {
+    HttpClient client =
+        vertx.createHttpClient(new PoolOptions().setHttp1MaxSize(WARM_UP_CONNECTIONS));
+    try {
+      for (int wave = 0; wave < WARM_UP_REQUESTS / WARM_UP_WAVE; wave++) {
+        List<Future<?>> answers = new ArrayList<>(WARM_UP_WAVE);
+        for (int i = 0; i < WARM_UP_WAVE; i++) {
+          answers.add(
+              client
+                  .request(HttpMethod.POST, server.actualPort(), "127.0.0.1", "/warm-up")
+                  .compose(
+                      r ->
+                          r.putHeader(WebhookHeaders.ID, UUID.randomUUID().toString())
+                              .putHeader(WebhookHeaders.SCHEDULED_FOR, Instant.now().toString())
+                              .putHeader(WebhookHeaders.ATTEMPT, "1")
+                              .send("{}"))
+                  .compose(HttpClientResponse::body));
+        }
+        Future.all(answers).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      client.close();
+      log.reset();
     }
   }
 
