@@ -41,28 +41,10 @@ final class DatabaseCeiling {
   private DatabaseCeiling() {}
 
   static void measure(Suite suite, int triggers, int workers) throws Exception {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(suite.postgres().jdbcUrl());
-    ds.setUser(LocalPostgres.USER);
+    PGSimpleDataSource ds = suite.postgres().dataSource();
+    suite.postgres().storeOneOffs(triggers, "now() + interval '1 day'", "http://127.0.0.1:9/none");
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {
-      s.execute(
-          """
-          INSERT INTO schedule (id, bucket, tenant_id, labels, spec_kind, fire_at, target_url,
-                                target_method, target_headers, timeout_ms, max_attempts,
-                                min_backoff_ms, max_backoff_ms, on_exhausted, state,
-                                next_fire_at, scheduled_for, execution_id, attempt, version,
-                                created_at, updated_at)
-          SELECT f.id, schedule_bucket(f.id), t.id, '{}', 'AT', f.at, 'http://127.0.0.1:9/none',
-                 'POST', '{}', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', f.at, f.at,
-                 gen_random_uuid(), 0, 1, now(), now()
-            FROM tenant t,
-                 LATERAL (SELECT gen_random_uuid() AS id, now() + interval '1 day' AS at
-                            FROM generate_series(1, %d)) f
-           WHERE t.name = 'default'
-          """
-              .formatted(triggers));
-      s.execute("ANALYZE schedule");
       s.execute("CHECKPOINT");
     }
     TriggerRepository repository = new TriggerRepository(ds);

@@ -15,9 +15,7 @@ final class HistoryFill {
   private HistoryFill() {}
 
   static void fill(LocalPostgres postgres, long rows) throws SQLException {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(postgres.jdbcUrl());
-    ds.setUser(LocalPostgres.USER);
+    PGSimpleDataSource ds = postgres.dataSource();
     long started = System.nanoTime();
     try (Connection c = ds.getConnection();
         Statement s = c.createStatement()) {

