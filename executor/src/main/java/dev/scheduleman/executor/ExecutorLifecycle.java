@@ -68,7 +68,7 @@ public class ExecutorLifecycle {
     String owner = e.id().orElseGet(ExecutorLifecycle::defaultId);
     if (e.warmUpRequests() > 0) {
       long started = System.nanoTime();
-      int answered = WarmUp.run(vertx, e.warmUpRequests(), WARM_UP_LIMIT);
+      int answered = WarmUp.run(e.warmUpRequests(), WARM_UP_LIMIT);
       LOG.infof(
           "executor %s warmed up: %d of %d webhooks to itself in %d ms",
           owner, answered, e.warmUpRequests(), (System.nanoTime() - started) / 1_000_000);
