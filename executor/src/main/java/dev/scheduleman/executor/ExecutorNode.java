@@ -9,6 +9,7 @@ import dev.scheduleman.executor.lease.ChangeListener;
 import dev.scheduleman.executor.lease.Held;
 import dev.scheduleman.executor.lease.LeaseKeeper;
 import dev.scheduleman.executor.metrics.ExecutorMetrics;
+import dev.scheduleman.executor.send.Gate;
 import dev.scheduleman.executor.send.WebhookSender;
 import dev.scheduleman.executor.time.DatabaseClock;
 import dev.scheduleman.sdk.target.TargetAddresses;
@@ -111,7 +112,7 @@ public final class ExecutorNode {
             new TargetAddresses(settings.allowPrivateTargets()),
             settings.connectionsPerHost(),
             clock,
-            leases::admit,
+            Gate.of(leases::admit, leases::covers),
             metrics,
             completer::submit,
             dropped -> held.release(List.of(dropped)));

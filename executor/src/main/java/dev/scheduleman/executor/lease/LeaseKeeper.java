@@ -106,6 +106,16 @@ public final class LeaseKeeper implements AutoCloseable {
     fences.add(new Request(trigger, covered, decision));
   }
 
+  /**
+   * Whether the lease of {@code trigger}, as last confirmed, still covers its timeout from now: a
+   * local check, no statement.
+   */
+  public boolean covers(ClaimedTrigger trigger) {
+    var entry = held.get(trigger.pending().leaseToken());
+    return entry.isPresent()
+        && entry.get().leaseUntil().isAfter(clock.instant().plus(trigger.target().timeout()));
+  }
+
   /** Fences, as they come; requests that arrive while one runs share the next statement. */
   private void fences() {
     while (running) {

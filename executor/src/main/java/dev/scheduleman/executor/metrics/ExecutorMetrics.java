@@ -82,7 +82,8 @@ public final class ExecutorMetrics {
         Counter.builder("scheduleman.leases.lost")
             .description(
                 "Held triggers found edited, paused, deleted or re-claimed by a renewal, a fence"
-                    + " or a notification (not sent if not yet on the wire)")
+                    + " or a notification, or whose lease had run out when the request was about"
+                    + " to be written (not sent if not yet on the wire)")
             .register(registry);
     leaseErrors =
         Counter.builder("scheduleman.lease.errors")

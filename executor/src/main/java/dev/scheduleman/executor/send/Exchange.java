@@ -39,16 +39,26 @@ final class Exchange {
   private final Vertx vertx;
   private final HttpClient client;
   private final Clock clock;
+  private final Gate gate;
 
-  Exchange(Vertx vertx, HttpClient client, Clock clock) {
+  /** The request was not written: the trigger's lease no longer covered it (see {@link Gate}). */
+  static final class LeaseLost extends RuntimeException {
+    LeaseLost() {
+      super("the lease no longer covers the trigger", null, false, false);
+    }
+  }
+
+  Exchange(Vertx vertx, HttpClient client, Clock clock, Gate gate) {
     this.vertx = vertx;
     this.client = client;
     this.clock = clock;
+    this.gate = gate;
   }
 
   /**
    * @param address the checked address to connect to, or null to let the client resolve the host
    * @param firedAt when the request goes out, by the database's clock
+   * @return the delivery, or a failed future of {@link LeaseLost} when nothing was written
    */
   Future<Delivery> run(
       ClaimedTrigger trigger,
@@ -70,6 +80,13 @@ final class Exchange {
         .request(options)
         .compose(
             req -> {
+              // The last moment before anything is written: a process that stalled since the
+              // gate admitted the trigger must not wake up and send what is no longer its own.
+              if (!gate.covers(trigger)) {
+                req.exceptionHandler(ignored -> {}); // the reset below is this code's own
+                req.reset(0, new LeaseLost());
+                return Future.failedFuture(new LeaseLost());
+              }
               long deadline =
                   vertx.setTimer(
                       timeoutMs,
@@ -94,6 +111,10 @@ final class Exchange {
             })
         .onComplete(
             done -> {
+              if (done.failed() && done.cause() instanceof LeaseLost lost) {
+                result.tryFail(lost);
+                return;
+              }
               if (done.failed()) {
                 result.tryComplete(
                     fail(trigger, firedAt, describe(done.cause(), target.timeout())));

@@ -85,7 +85,7 @@ public final class WarmUp {
               new TargetAddresses(true),
               50,
               Clock.systemUTC(),
-              (trigger, decision) -> decision.accept(true),
+              Gate.OPEN,
               new ExecutorMetrics(new SimpleMeterRegistry(), () -> 0),
               delivery -> {
                 if (delivery.httpStatus() != null) {
@@ -118,7 +118,8 @@ public final class WarmUp {
     return answered.get();
   }
 
-  private static ClaimedTrigger trigger(String url, List<String> secrets) {
+  /** A one-off trigger to {@code url}, as if just claimed, with a lease of 30 s. */
+  static ClaimedTrigger trigger(String url, List<String> secrets) {
     Instant now = Instant.now();
     return new ClaimedTrigger(
         UUID.randomUUID(),

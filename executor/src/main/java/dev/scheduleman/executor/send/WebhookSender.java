@@ -26,10 +26,11 @@ import java.util.function.Consumer;
  * fired as stored is not fired (a defect); the trigger waits, in due order, for one of this
  * executor's connections to its host; the {@link Gate} confirms it may still go out (its lease
  * covers it and nobody changed it meanwhile), else it is dropped unsent; it never goes out before
- * its instant by the database's clock; the target is checked (and, when private targets are
- * refused, resolved here and connected to at the checked address); then the {@link Exchange}. Every
- * trigger handed in leaves exactly once: as a {@link Delivery} to the next stage, or as dropped;
- * nothing is thrown.
+ * its instant by the database's clock; as the request is written, the gate is asked once more,
+ * without the database, whether the lease still covers it (else it is dropped unsent); the target
+ * is checked (and, when private targets are refused, resolved here and connected to at the checked
+ * address); then the {@link Exchange}. Every trigger handed in leaves exactly once: as a {@link
+ * Delivery} to the next stage, or as dropped; nothing is thrown.
  */
 public final class WebhookSender implements AutoCloseable {
 
@@ -77,7 +78,7 @@ public final class WebhookSender implements AutoCloseable {
                 .setVerifyHost(true)
                 .setDecompressionSupported(false),
             new PoolOptions().setHttp1MaxSize(connectionsPerHost).setMaxWaitQueueSize(-1));
-    this.exchange = new Exchange(vertx, client, clock);
+    this.exchange = new Exchange(vertx, client, clock, gate);
     this.slots = new HostSlots(connectionsPerHost, r -> vertx.runOnContext(v -> r.run()));
   }
 
@@ -133,6 +134,11 @@ public final class WebhookSender implements AutoCloseable {
                 .onComplete(
                     done -> {
                       slots.release(endpoint.slot());
+                      if (done.failed() && done.cause() instanceof Exchange.LeaseLost) {
+                        metrics.leasesLost(1);
+                        dropped.accept(trigger);
+                        return;
+                      }
                       emit(done.succeeded() ? done.result() : failed(trigger, "request failed"));
                     }));
   }
