@@ -129,16 +129,31 @@ final class Scenario implements AutoCloseable {
         .isLessThanOrEqualTo(failed);
   }
 
+  /**
+   * The attempts recorded for executions attempted more than once in the last minutes, by executor,
+   * outcome and reason: who sent what twice.
+   */
+  String repeatedAttempts() {
+    return history(
+        "SELECT executor, outcome || coalesce(' ' || error, ''), count(*) FROM execution"
+            + " WHERE fired_at > now() - interval '2 minutes' AND execution_id IN ("
+            + " SELECT execution_id FROM execution WHERE fired_at > now() - interval '2 minutes'"
+            + " GROUP BY 1 HAVING count(*) > 1) GROUP BY 1, 2 ORDER BY 1, 2");
+  }
+
   /** The failed attempts of the last minutes, by executor and reason, to explain duplicates. */
   private String failures() {
+    return history(
+        "SELECT executor, error, count(*) FROM execution WHERE outcome = 'FAILED'"
+            + " AND fired_at > now() - interval '2 minutes' GROUP BY 1, 2");
+  }
+
+  private String history(String countsBy) {
     try (var c =
             java.sql.DriverManager.getConnection(
                 suite.postgres().jdbcUrl(), dev.scheduleman.launcher.LocalPostgres.USER, "");
         var s = c.createStatement();
-        var r =
-            s.executeQuery(
-                "SELECT executor, error, count(*) FROM execution WHERE outcome = 'FAILED'"
-                    + " AND fired_at > now() - interval '2 minutes' GROUP BY 1, 2")) {
+        var r = s.executeQuery(countsBy)) {
       StringBuilder out = new StringBuilder();
       while (r.next()) {
         out.append("[")

@@ -128,11 +128,12 @@ class StressIT {
     long duplicates = stats.path("duplicates").asLong();
     System.out.printf(
         "executor frozen 8 s mid-burst: %d delivered, %d duplicates, %d failed attempts,"
-            + " worst lateness %.0f ms%n",
+            + " worst lateness %.0f ms; executions attempted twice: %s%n",
         stats.path("uniqueIds").asLong(),
         duplicates,
         scenario.failedAttempts() - failedBefore,
-        stats.path("lateness").path("maxMs").asDouble());
+        stats.path("lateness").path("maxMs").asDouble(),
+        scenario.repeatedAttempts());
     assertThat(stats.path("uniqueIds").asLong()).isEqualTo(count);
     // Only what it had on the wire when it froze can arrive twice (the receiver answered, the
     // executor could not hear it, another executor fired it again): at most its connections.
