@@ -5,8 +5,10 @@ import dev.scheduleman.sdk.model.OnExhausted;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.retry.Backoff;
+import dev.scheduleman.sdk.retry.RetryAfter;
 import dev.scheduleman.sdk.spec.Occurrence;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
@@ -44,13 +46,27 @@ public final class TriggerStateMachine {
       TriggerEvent event,
       Instant now,
       RandomGenerator random) {
+    return next(rules, current, event, now, random, null);
+  }
+
+  /**
+   * @param retryAfter for {@link TriggerEvent#FAILED}: the earliest instant the receiver asked the
+   *     next attempt for ({@code Retry-After}), or null; ignored for every other event
+   */
+  public static Transition next(
+      TriggerRules rules,
+      TriggerState current,
+      TriggerEvent event,
+      Instant now,
+      RandomGenerator random,
+      Instant retryAfter) {
     if (current == null) {
       return event == TriggerEvent.CREATE
           ? first(rules, now)
           : new Transition.Refused("cannot " + event.verb() + " a schedule that does not exist");
     }
     if (event.isDelivery()) {
-      return delivered(rules, current, event, now, random);
+      return delivered(rules, current, event, now, random, retryAfter);
     }
     ScheduleState state = current.state();
     return switch (event) {
@@ -133,7 +149,8 @@ public final class TriggerStateMachine {
       TriggerState current,
       TriggerEvent event,
       Instant now,
-      RandomGenerator random) {
+      RandomGenerator random,
+      Instant retryAfter) {
     if (current.state() != ScheduleState.ACTIVE || current.pending().isNone()) {
       return refuse(event, current.state(), "only an active trigger is delivered");
     }
@@ -152,8 +169,14 @@ public final class TriggerStateMachine {
     }
     RetryPolicy retry = rules.retry();
     if (attempt < retry.maxAttempts()) {
-      Instant at = now.plus(Backoff.delay(attempt, retry.minBackoff(), retry.maxBackoff(), random));
-      return active(fired.again(at, attempt), false, "retry after a backoff, same id");
+      Duration backoff = Backoff.delay(attempt, retry.minBackoff(), retry.maxBackoff(), random);
+      Duration delay = RetryAfter.delay(backoff, retryAfter, now, retry.maxBackoff());
+      return active(
+          fired.again(now.plus(delay), attempt),
+          false,
+          delay.equals(backoff)
+              ? "retry after a backoff, same id"
+              : "retry when the receiver asked (Retry-After), same id");
     }
     if (retry.onExhausted() == OnExhausted.CONTINUE && spec.get().recurring()) {
       return following(spec.get(), fired, now, true);

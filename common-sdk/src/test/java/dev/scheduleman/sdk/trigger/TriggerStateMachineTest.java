@@ -343,6 +343,30 @@ class TriggerStateMachineTest {
   }
 
   @Test
+  void aRetryAfterLaterThanTheBackoffSetsTheNextAttemptCappedByMaxBackoff() {
+    TriggerState first = From.ACTIVE_LEASED.state;
+    Instant asked = NOW.plusSeconds(7);
+    Transition t =
+        TriggerStateMachine.next(RECURRING, first, TriggerEvent.FAILED, NOW, new Random(1), asked);
+    PendingTrigger retry = ((Transition.Moved) t).to().pending();
+    assertThat(retry.nextFireAt()).isEqualTo(asked);
+    assertThat(retry.executionId()).isEqualTo(ID);
+    assertThat(retry.attempt()).isEqualTo(1);
+
+    Transition capped =
+        TriggerStateMachine.next(
+            RECURRING, first, TriggerEvent.FAILED, NOW, new Random(1), NOW.plusSeconds(3600));
+    assertThat(((Transition.Moved) capped).to().pending().nextFireAt())
+        .isEqualTo(NOW.plus(DEAD_AFTER_3.maxBackoff()));
+
+    Transition earlier =
+        TriggerStateMachine.next(
+            RECURRING, first, TriggerEvent.FAILED, NOW, new Random(1), NOW.minusSeconds(5));
+    assertThat(((Transition.Moved) earlier).to().pending().nextFireAt())
+        .isEqualTo(NOW.plusSeconds(1));
+  }
+
+  @Test
   void aSuccessAfterDowntimeCoalescesTheMissedOccurrencesIntoOneCatchUp() {
     Instant late = T.plus(Duration.ofMinutes(50)).plusSeconds(30);
     Transition t =
