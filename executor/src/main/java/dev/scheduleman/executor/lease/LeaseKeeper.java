@@ -98,7 +98,7 @@ public final class LeaseKeeper implements AutoCloseable {
     Instant now = clock.instant();
     boolean fresh =
         Duration.between(entry.get().confirmedAt(), now).compareTo(settings.fenceAfter()) < 0;
-    boolean covered = entry.get().leaseUntil().isAfter(now.plus(trigger.target().timeout()));
+    boolean covered = covers(entry.get(), now);
     if (fresh && covered) {
       decision.accept(true);
       return;
@@ -112,8 +112,12 @@ public final class LeaseKeeper implements AutoCloseable {
    */
   public boolean covers(ClaimedTrigger trigger) {
     var entry = held.get(trigger.pending().leaseToken());
-    return entry.isPresent()
-        && entry.get().leaseUntil().isAfter(clock.instant().plus(trigger.target().timeout()));
+    return entry.isPresent() && covers(entry.get(), clock.instant());
+  }
+
+  /** The lease as last confirmed lasts beyond the trigger's timeout from {@code now}. */
+  private static boolean covers(Held.Entry entry, Instant now) {
+    return entry.leaseUntil().isAfter(now.plus(entry.trigger().target().timeout()));
   }
 
   /** Fences, as they come; requests that arrive while one runs share the next statement. */
