@@ -244,7 +244,7 @@ function historyTable(items) {
       <td>${esc(e.attempt)}${e.exhausted ? ' <span class="error">(last)</span>' : ""}</td>
       <td class="outcome-${esc(e.outcome)}">${esc(e.outcome)}${e.httpStatus ? " " + esc(e.httpStatus) : ""}</td>
       <td>${esc(e.durationMs)} ms</td>
-      <td class="error">${esc(e.error)}</td>
+      <td class="error">${esc(e.error)}${e.retryAfter ? `<div class="muted">asked to retry at ${when(e.retryAfter)}</div>` : ""}</td>
       <td class="hide-narrow"><pre>${esc(e.responseExcerpt)}</pre></td>
       <td class="hide-narrow">${esc(e.executor)}</td></tr>`).join("")}
     </tbody></table></div>`;

@@ -29,6 +29,10 @@ import dev.scheduleman.storage.testing.TestDatabase;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -219,6 +223,63 @@ class DeliveryTest {
 
     await().atMost(WAIT).until(() -> state(row) == ScheduleState.COMPLETED);
     assertThat(receiver.count(row.pending().executionId().toString())).isEqualTo(4);
+  }
+
+  @Test
+  void retryAfterOfA503Or429SetsTheNextAttemptCappedByMaxBackoffAndIsRecorded() {
+    RetryPolicy retry =
+        new RetryPolicy(5, Duration.ofMillis(100), Duration.ofSeconds(10), OnExhausted.DEAD);
+    // 1: 503 "in 2 s"; 2: 429 at an HTTP date a minute on (capped at 10 s); 3: a 500's
+    // Retry-After is not the kind that counts; 4: success.
+    Instant asked = t0.plusSeconds(60 + 2).truncatedTo(ChronoUnit.SECONDS); // a date has seconds
+    receiver.answerWith(
+        r ->
+            switch (r.header("scheduleman-attempt")) {
+              case "1" -> 503;
+              case "2" -> 429;
+              case "3" -> 500;
+              default -> 200;
+            });
+    receiver.answerHeaders(
+        r ->
+            switch (r.header("scheduleman-attempt")) {
+              case "1" -> Map.of("Retry-After", "2");
+              case "2" ->
+                  Map.of(
+                      "Retry-After",
+                      DateTimeFormatter.RFC_1123_DATE_TIME.format(asked.atZone(ZoneOffset.UTC)));
+              case "3" -> Map.of("Retry-After", "30");
+              default -> Map.of();
+            });
+    ScheduleRow row =
+        aSchedule(tenant.id()).dueAt(t0).withUrl(receiver.url("/busy")).withRetry(retry).build();
+    schedules.insert(row);
+    start("executor-1");
+
+    List<Duration> waits = new ArrayList<>();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      int made = attempt;
+      await().atMost(WAIT).until(() -> stored(row).pending().attempt() == made);
+      Instant fired = clock.instant();
+      Duration wait = Duration.between(fired, stored(row).pending().nextFireAt());
+      waits.add(wait);
+      clock.advance(wait);
+    }
+    await().atMost(WAIT).until(() -> state(row) == ScheduleState.COMPLETED);
+
+    // To the second the receiver asked; a date beyond maxBackoff waits maxBackoff; a 500's
+    // Retry-After changes nothing (the backoff after a third failure is at most 100 ms * 2^2).
+    assertThat(waits.get(0)).isEqualTo(Duration.ofSeconds(2));
+    assertThat(waits.get(1)).isEqualTo(Duration.ofSeconds(10));
+    assertThat(waits.get(2)).isBetween(Duration.ofMillis(100), Duration.ofMillis(400));
+    List<ExecutionRow> attempts =
+        executions.listForSchedule(tenant.id(), row.id(), null, 10).stream()
+            .sorted(Comparator.comparingInt(ExecutionRow::attempt))
+            .toList();
+    assertThat(attempts).extracting(ExecutionRow::httpStatus).containsExactly(503, 429, 500, 200);
+    assertThat(attempts)
+        .extracting(ExecutionRow::retryAfter)
+        .containsExactly(t0.plusSeconds(2), asked, null, null);
   }
 
   @Test

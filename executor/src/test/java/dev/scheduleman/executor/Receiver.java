@@ -28,6 +28,7 @@ final class Receiver implements AutoCloseable {
   private final Map<String, AtomicInteger> byId = new ConcurrentHashMap<>();
   private volatile Function<Request, Integer> answer = r -> 200;
   private volatile Function<Request, byte[]> body = null;
+  private volatile Function<Request, Map<String, String>> answerHeaders = r -> Map.of();
   private volatile long delayMillis;
 
   Receiver(Vertx vertx) throws Exception {
@@ -54,16 +55,18 @@ final class Receiver implements AutoCloseable {
                               }
                               int status = answer.apply(r);
                               Function<Request, byte[]> answerBody = this.body;
+                              Map<String, String> extra = answerHeaders.apply(r);
                               Runnable respond =
-                                  () ->
-                                      req.response()
-                                          .setStatusCode(status)
-                                          .end(
-                                              answerBody == null
-                                                  ? io.vertx.core.buffer.Buffer.buffer(
-                                                      "ok " + status)
-                                                  : io.vertx.core.buffer.Buffer.buffer(
-                                                      answerBody.apply(r)));
+                                  () -> {
+                                    extra.forEach(req.response()::putHeader);
+                                    req.response()
+                                        .setStatusCode(status)
+                                        .end(
+                                            answerBody == null
+                                                ? io.vertx.core.buffer.Buffer.buffer("ok " + status)
+                                                : io.vertx.core.buffer.Buffer.buffer(
+                                                    answerBody.apply(r)));
+                                  };
                               if (delayMillis > 0) {
                                 vertx.setTimer(delayMillis, t -> respond.run());
                               } else {
@@ -91,6 +94,11 @@ final class Receiver implements AutoCloseable {
   /** Answers with these bytes as the body (instead of "ok &lt;status&gt;"). */
   void answerBody(Function<Request, byte[]> body) {
     this.body = body;
+  }
+
+  /** Answers with these headers too. */
+  void answerHeaders(Function<Request, Map<String, String>> headers) {
+    this.answerHeaders = headers;
   }
 
   void delay(long millis) {

@@ -10,6 +10,9 @@ import java.util.UUID;
  * @param executionId the trigger's webhook-id, the same for all its attempts
  * @param exhausted true for the last attempt of a trigger that ran out of retries
  * @param responseExcerpt the first KiB of the response body
+ * @param retryAfter the earliest next attempt the receiver asked for with a 429 or 503 answer's
+ *     {@code Retry-After} (absent otherwise); the retry honours it, capped by the schedule's {@code
+ *     retry.maxBackoff}
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionDto(
@@ -23,4 +26,5 @@ public record ExecutionDto(
     long durationMs,
     String error,
     String responseExcerpt,
-    boolean exhausted) {}
+    boolean exhausted,
+    Instant retryAfter) {}

@@ -75,6 +75,7 @@ public class ExecutionsResource {
         row.durationMs(),
         row.error(),
         row.responseExcerpt(),
-        row.exhausted());
+        row.exhausted(),
+        row.retryAfter());
   }
 }

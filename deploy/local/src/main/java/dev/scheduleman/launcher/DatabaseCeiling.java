@@ -167,7 +167,8 @@ final class DatabaseCeiling {
               1,
               null,
               "ok",
-              false));
+              false,
+              null));
     }
     c.setAutoCommit(false);
     try {

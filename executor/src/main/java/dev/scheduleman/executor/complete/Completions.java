@@ -43,6 +43,7 @@ final class Completions {
             delivery.duration(),
             delivery.httpStatus(),
             delivery.error(),
+            null,
             null);
     return of(plain, TriggerEvent.DEFECTIVE, error, executor, now, null);
   }
@@ -61,7 +62,8 @@ final class Completions {
             new TriggerState(ScheduleState.ACTIVE, trigger.pending()),
             event,
             now,
-            random);
+            random,
+            delivery.retryAfter());
     if (!(t instanceof Transition.Moved moved)) {
       throw new IllegalStateException("a claimed trigger cannot be completed: " + t);
     }
@@ -81,7 +83,8 @@ final class Completions {
             error,
             delivery.responseExcerpt(),
             // A dead letter is a failed attempt; a buried success stays a success.
-            moved.exhausted() && !delivery.succeeded());
+            moved.exhausted() && !delivery.succeeded(),
+            delivery.retryAfter());
     LastRun last =
         new LastRun(delivery.firedAt(), delivery.outcome(), delivery.httpStatus(), error);
     return new Completion(

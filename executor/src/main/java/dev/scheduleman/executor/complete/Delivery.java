@@ -1,6 +1,7 @@
 package dev.scheduleman.executor.complete;
 
 import dev.scheduleman.sdk.model.Outcome;
+import dev.scheduleman.sdk.retry.RetryAfter;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import java.time.Duration;
@@ -16,6 +17,8 @@ import java.util.Objects;
  * @param httpStatus the answer's status, or null when there was none
  * @param error why it failed (null on success): a status, a timeout, a refused connection
  * @param responseExcerpt the start of the answer's body
+ * @param retryAfter the earliest next attempt the receiver asked for (a 429 or 503 with {@code
+ *     Retry-After}), or null
  */
 public record Delivery(
     ClaimedTrigger trigger,
@@ -24,7 +27,8 @@ public record Delivery(
     Duration duration,
     Integer httpStatus,
     String error,
-    String responseExcerpt) {
+    String responseExcerpt,
+    Instant retryAfter) {
 
   public Delivery {
     Objects.requireNonNull(trigger, "trigger");
@@ -36,10 +40,27 @@ public record Delivery(
     if ((event == TriggerEvent.SUCCEEDED) != (error == null)) {
       throw new IllegalArgumentException("a failure has a reason, a success none");
     }
+    if (retryAfter != null && event != TriggerEvent.FAILED) {
+      throw new IllegalArgumentException("only a failed attempt is retried after a time asked");
+    }
   }
 
   public static Delivery answered(
       ClaimedTrigger trigger, Instant firedAt, Duration duration, int status, String excerpt) {
+    return answered(trigger, firedAt, duration, status, excerpt, null);
+  }
+
+  /**
+   * @param retryAfter the receiver's {@code Retry-After}, as an instant; kept only with the
+   *     statuses it applies to (429, 503)
+   */
+  public static Delivery answered(
+      ClaimedTrigger trigger,
+      Instant firedAt,
+      Duration duration,
+      int status,
+      String excerpt,
+      Instant retryAfter) {
     boolean ok = status >= 200 && status < 300;
     return new Delivery(
         trigger,
@@ -48,18 +69,26 @@ public record Delivery(
         duration,
         status,
         ok ? null : "HTTP " + status,
-        excerpt);
+        excerpt,
+        RetryAfter.appliesTo(status) ? retryAfter : null);
   }
 
   public static Delivery failed(
       ClaimedTrigger trigger, Instant firedAt, Duration duration, String error) {
-    return new Delivery(trigger, TriggerEvent.FAILED, firedAt, duration, null, error, null);
+    return new Delivery(trigger, TriggerEvent.FAILED, firedAt, duration, null, error, null, null);
   }
 
   /** Not fired at all: the stored row cannot be fired ({@code defect} says why). */
   public static Delivery notFired(ClaimedTrigger trigger, Instant at, String defect) {
     return new Delivery(
-        trigger, TriggerEvent.DEFECTIVE, at, Duration.ZERO, null, "not fired: " + defect, null);
+        trigger,
+        TriggerEvent.DEFECTIVE,
+        at,
+        Duration.ZERO,
+        null,
+        "not fired: " + defect,
+        null,
+        null);
   }
 
   public boolean succeeded() {

@@ -2,6 +2,7 @@ package dev.scheduleman.executor.send;
 
 import dev.scheduleman.executor.complete.Delivery;
 import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.retry.RetryAfter;
 import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import dev.scheduleman.sdk.webhook.WebhookSigner;
@@ -121,13 +122,15 @@ final class Exchange {
                 return;
               }
               Answer answer = done.result();
+              Instant answeredAt = clock.instant();
               result.tryComplete(
                   Delivery.answered(
                       trigger,
                       firedAt,
-                      Duration.between(firedAt, clock.instant()),
+                      Duration.between(firedAt, answeredAt),
                       answer.status(),
-                      answer.excerpt()));
+                      answer.excerpt(),
+                      RetryAfter.parse(answer.retryAfter(), answeredAt).orElse(null)));
             });
     return result.future();
   }
@@ -171,7 +174,10 @@ final class Exchange {
         .putHeader(WebhookHeaders.USER_AGENT, WebhookHeaders.userAgent());
   }
 
-  private record Answer(int status, String excerpt) {}
+  /**
+   * @param retryAfter the answer's {@code Retry-After} header as sent, or null
+   */
+  private record Answer(int status, String excerpt, String retryAfter) {}
 
   /**
    * Reads the first KiB of the answer and lets the rest go by without keeping it. The bytes are
@@ -197,12 +203,18 @@ final class Exchange {
                       response.statusCode(),
                       excerpt.length() == 0
                           ? null
-                          : new String(excerpt.getBytes(), StandardCharsets.UTF_8))));
+                          : new String(excerpt.getBytes(), StandardCharsets.UTF_8),
+                      retryAfter(response))));
     } catch (IllegalStateException ended) {
-      // The whole answer went by already: its status is known, its body is not.
-      answer.tryComplete(new Answer(response.statusCode(), null));
+      // The whole answer went by already: its status and headers are known, its body is not.
+      answer.tryComplete(new Answer(response.statusCode(), null, retryAfter(response)));
     }
     return answer.future();
+  }
+
+  /** The {@code Retry-After} of the statuses it applies to; others' are not kept. */
+  private static String retryAfter(HttpClientResponse response) {
+    return RetryAfter.appliesTo(response.statusCode()) ? response.getHeader("Retry-After") : null;
   }
 
   private Delivery fail(ClaimedTrigger trigger, Instant firedAt, String error) {

@@ -30,7 +30,8 @@ public final class ExecutionRepository {
   private static final String COLUMNS =
       """
       e.id, e.schedule_id, e.tenant_id, e.execution_id, e.scheduled_for, e.fired_at, e.attempt,
-      e.executor, e.outcome, e.http_status, e.duration_ms, e.error, e.response_excerpt, e.exhausted
+      e.executor, e.outcome, e.http_status, e.duration_ms, e.error, e.response_excerpt, e.exhausted,
+      e.retry_after
       """;
 
   private final DataSource ds;
@@ -63,7 +64,8 @@ public final class ExecutionRepository {
           .integer("duration_ms", ExecutionRow::durationMs)
           .text("error", e -> StoredText.clean(e.error(), ERROR_CHARS))
           .text("response_excerpt", e -> StoredText.clean(e.responseExcerpt(), EXCERPT_CHARS))
-          .bool("exhausted", ExecutionRow::exhausted);
+          .bool("exhausted", ExecutionRow::exhausted)
+          .timestamptz("retry_after", ExecutionRow::retryAfter);
 
   /**
    * Appends attempts in one statement (arrays unnested server-side), so an executor records a whole
@@ -73,10 +75,10 @@ public final class ExecutionRepository {
       """
       INSERT INTO execution (schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
                              attempt, executor, outcome, http_status, duration_ms, error,
-                             response_excerpt, exhausted)
+                             response_excerpt, exhausted, retry_after)
       SELECT schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
              attempt, executor, outcome, http_status, duration_ms, error,
-             response_excerpt, exhausted
+             response_excerpt, exhausted, retry_after
         FROM %s
       """
           .formatted(APPENDED.as("u"));
@@ -253,6 +255,7 @@ public final class ExecutionRepository {
         r.getInt("duration_ms"),
         r.getString("error"),
         r.getString("response_excerpt"),
-        r.getBoolean("exhausted"));
+        r.getBoolean("exhausted"),
+        getInstant(r, "retry_after"));
   }
 }

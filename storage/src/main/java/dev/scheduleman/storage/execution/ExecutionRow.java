@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param attempt 1 for the first attempt of a trigger
  * @param executor the executor that made the attempt
  * @param exhausted true for the last attempt of a trigger that ran out of retries (a dead letter)
+ * @param retryAfter the earliest next attempt the receiver asked for ({@code Retry-After} with a
+ *     429 or 503), or null
  */
 public record ExecutionRow(
     long id,
@@ -28,4 +30,5 @@ public record ExecutionRow(
     int durationMs,
     String error,
     String responseExcerpt,
-    boolean exhausted) {}
+    boolean exhausted,
+    Instant retryAfter) {}

@@ -56,7 +56,8 @@ class ExecutionRepositoryTest {
             3,
             null,
             "\u0000\u0001binary\u0000" + "x".repeat(5000),
-            false);
+            false,
+            null);
 
     executions.append(List.of(ordinary, odd));
 

@@ -155,7 +155,8 @@ class HistoryPartitionsTest {
         a.durationMs(),
         a.error(),
         a.responseExcerpt(),
-        false);
+        false,
+        null);
   }
 
   private Map<String, Long> rowsPerPartition() {

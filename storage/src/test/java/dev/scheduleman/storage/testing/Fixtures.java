@@ -170,6 +170,7 @@ public final class Fixtures {
         12,
         failed ? "HTTP 503" : null,
         "ok",
-        exhausted);
+        exhausted,
+        null);
   }
 }
