@@ -345,7 +345,6 @@ class DeliveryTest {
             SpecColumns.of(newSpec),
             current.target(),
             current.retry(),
-            current.priority(),
             moved.to().state(),
             moved.to().pending(),
             current.lastRun(),

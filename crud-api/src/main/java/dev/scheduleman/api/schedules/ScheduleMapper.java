@@ -27,7 +27,6 @@ final class ScheduleMapper {
         summary(row.spec()),
         target(row.target()),
         retry(row.retry()),
-        row.priority(),
         row.state().name(),
         row.pending().nextFireAt(),
         lastRun(row.lastRun()),
@@ -44,8 +43,7 @@ final class ScheduleMapper {
         row.labels(),
         spec(row.spec()),
         target(row.target()),
-        retry(row.retry()),
-        row.priority());
+        retry(row.retry()));
   }
 
   static SpecDto spec(SpecColumns spec) {

@@ -232,7 +232,6 @@ public class ScheduleService {
             spec,
             definition.target(),
             definition.retry(),
-            definition.priority(),
             trigger.state(),
             trigger.pending(),
             current.lastRun(),
@@ -360,7 +359,6 @@ public class ScheduleService {
         SpecColumns.of(definition.spec()),
         definition.target(),
         definition.retry(),
-        definition.priority(),
         plan.state(),
         plan.pending(),
         null,
@@ -408,8 +406,7 @@ public class ScheduleService {
         request.labels(),
         request.schedule(),
         request.target(),
-        request.retry(),
-        request.priority());
+        request.retry());
   }
 
   private static <T> T valid(Validation<T> validation) {
