@@ -204,17 +204,13 @@ final class Exchange {
                       excerpt.length() == 0
                           ? null
                           : new String(excerpt.getBytes(), StandardCharsets.UTF_8),
-                      retryAfter(response))));
+                      response.getHeader("Retry-After"))));
     } catch (IllegalStateException ended) {
       // The whole answer went by already: its status and headers are known, its body is not.
-      answer.tryComplete(new Answer(response.statusCode(), null, retryAfter(response)));
+      answer.tryComplete(
+          new Answer(response.statusCode(), null, response.getHeader("Retry-After")));
     }
     return answer.future();
-  }
-
-  /** The {@code Retry-After} of the statuses it applies to; others' are not kept. */
-  private static String retryAfter(HttpClientResponse response) {
-    return RetryAfter.appliesTo(response.statusCode()) ? response.getHeader("Retry-After") : null;
   }
 
   private Delivery fail(ClaimedTrigger trigger, Instant firedAt, String error) {
