@@ -215,6 +215,7 @@ async function detailView(id) {
        <dt>Target</dt><dd>${esc(s.target.method)} ${esc(s.target.url)} (timeout ${esc(s.target.timeout)})</dd>
        ${s.target.headers ? `<dt>Headers</dt><dd>${esc(Object.keys(s.target.headers).join(", "))}</dd>` : ""}
        ${s.target.body ? `<dt>Body</dt><dd><pre>${esc(s.target.body)}</pre></dd>` : ""}
+       <dt>Priority</dt><dd>${esc(s.priority)}</dd>
        <dt>Retry</dt><dd>${esc(s.retry.maxAttempts)} attempts, backoff ${esc(s.retry.minBackoff)}–${esc(s.retry.maxBackoff)}, then ${esc(s.retry.onExhausted)}</dd>
        ${s.description ? `<dt>Description</dt><dd>${esc(s.description)}</dd>` : ""}
        ${Object.keys(s.labels || {}).length ? `<dt>Labels</dt><dd>${esc(Object.entries(s.labels).map(([k, v]) => `${k}=${v}`).join(", "))}</dd>` : ""}
@@ -327,7 +328,7 @@ async function formView(id) {
          <div class="wide"><label for="body">Body</label>
            <textarea id="body" name="body">${esc(s?.target.body ?? "")}</textarea><div class="field-error" id="body-error"></div></div>
        </div></fieldset>
-       <fieldset><legend>Retries</legend><div class="form">
+       <fieldset><legend>Retries and priority</legend><div class="form">
          ${field("maxAttempts", "Attempts", s?.retry.maxAttempts ?? 5, 'type="number" min="1"')}
          ${field("minBackoff", "Shortest backoff", s?.retry.minBackoff ?? "1s")}
          ${field("maxBackoff", "Longest backoff", s?.retry.maxBackoff ?? "5m")}
@@ -335,6 +336,7 @@ async function formView(id) {
            <option value="dead" ${s?.retry.onExhausted !== "continue" ? "selected" : ""}>stop the schedule (dead)</option>
            <option value="continue" ${s?.retry.onExhausted === "continue" ? "selected" : ""}>record a dead letter and go on</option>
          </select></div>
+         ${field("priority", "Priority (0 lowest – 9 highest)", s?.priority ?? 5, 'type="number" min="0" max="9"')}
        </div></fieldset>
        <button type="submit">${s ? "Save" : "Create"}</button>
      </form>
@@ -408,7 +410,7 @@ const FIELD_IDS = {
   "schedule.every": "every", "schedule.startAt": "startAt", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
-  "retry.onExhausted": "onExhausted",
+  "retry.onExhausted": "onExhausted", priority: "priority",
 };
 
 function fieldId(path) {
@@ -462,6 +464,7 @@ async function save(form, existing) {
       maxAttempts: Number(form.maxAttempts.value), minBackoff: form.minBackoff.value,
       maxBackoff: form.maxBackoff.value, onExhausted: form.onExhausted.value,
     },
+    priority: form.priority.value === "" ? undefined : Number(form.priority.value),
   };
   clearErrors(form, Object.values(FIELD_IDS));
   const problem = document.getElementById("form-problem");

@@ -66,6 +66,16 @@ class BadInputTest {
     return "{\"schedule\": " + CRON + ", \"target\": {" + URL + "}, \"retry\": " + retry + "}";
   }
 
+  static String withPriority(String priority) {
+    return "{\"schedule\": "
+        + CRON
+        + ", \"target\": {"
+        + URL
+        + "}, \"priority\": "
+        + priority
+        + "}";
+  }
+
   static Stream<Arguments> badSchedules() {
     String past = Instant.now().minus(Duration.ofMinutes(5)).toString();
     return Stream.of(
@@ -229,7 +239,11 @@ class BadInputTest {
             "unknown onExhausted",
             withRetry("{\"onExhausted\": \"explode\"}"),
             422,
-            "retry.onExhausted"));
+            "retry.onExhausted"),
+        Arguments.of("priority above 9", withPriority("10"), 422, "priority"),
+        Arguments.of("negative priority", withPriority("-1"), 422, "priority"),
+        Arguments.of("priority as a word", withPriority("\"high\""), 400, "priority"),
+        Arguments.of("fractional priority", withPriority("4.5"), 400, "priority"));
   }
 
   @ParameterizedTest(name = "{0}")

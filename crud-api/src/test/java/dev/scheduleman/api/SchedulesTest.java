@@ -47,6 +47,7 @@ class SchedulesTest {
             .body("target.timeout", equalTo("PT3S"))
             .body("retry.maxAttempts", equalTo(5))
             .body("retry.onExhausted", equalTo("dead"))
+            .body("priority", equalTo(5))
             .extract();
     String id = created.path("id");
     assertThat(created.header("Location")).endsWith("/api/v1/schedules/" + id);
@@ -134,6 +135,22 @@ class SchedulesTest {
         .body("schedule.cron", equalTo("0 * * * *"))
         .body("schedule.timezone", equalTo("Asia/Tokyo"))
         .body("description", nullValue());
+
+    // Priority patched alone is kept by later patches of other fields.
+    as(key)
+        .contentType("application/merge-patch+json")
+        .body("{\"priority\": 8}")
+        .patch("/api/v1/schedules/" + id)
+        .then()
+        .statusCode(200)
+        .body("priority", equalTo(8));
+    as(key)
+        .contentType("application/merge-patch+json")
+        .body("{\"description\": \"urgent\"}")
+        .patch("/api/v1/schedules/" + id)
+        .then()
+        .statusCode(200)
+        .body("priority", equalTo(8));
 
     as(key).delete("/api/v1/schedules/" + id).then().statusCode(204);
     as(key).get("/api/v1/schedules/" + id).then().statusCode(404);

@@ -345,6 +345,7 @@ class DeliveryTest {
             SpecColumns.of(newSpec),
             current.target(),
             current.retry(),
+            current.priority(),
             moved.to().state(),
             moved.to().pending(),
             current.lastRun(),

@@ -5,16 +5,30 @@ import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import java.util.Map;
 
-/** A valid schedule definition: what a user may write, checked and with defaults applied. */
+/**
+ * A valid schedule definition: what a user may write, checked and with defaults applied.
+ *
+ * @param priority {@value #LOWEST_PRIORITY} to {@value #HIGHEST_PRIORITY}: when more is due than
+ *     the executors can send, higher priority goes first, then earlier due time, a retry after the
+ *     first attempts of its priority
+ */
 public record ScheduleDefinition(
     String name,
     String description,
     Map<String, String> labels,
     ScheduleSpec spec,
     Target target,
-    RetryPolicy retry) {
+    RetryPolicy retry,
+    int priority) {
+
+  public static final int LOWEST_PRIORITY = 0;
+  public static final int HIGHEST_PRIORITY = 9;
+  public static final int DEFAULT_PRIORITY = 5;
 
   public ScheduleDefinition {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    if (priority < LOWEST_PRIORITY || priority > HIGHEST_PRIORITY) {
+      throw new IllegalArgumentException("priority out of range: " + priority);
+    }
   }
 }

@@ -75,10 +75,12 @@ public final class ScheduleValidator {
     ScheduleSpec spec = spec(request.schedule(), now, current, errors.nested("schedule"));
     Target target = target(request.target(), errors.nested("target"));
     RetryPolicy retry = retry(request.retry(), errors.nested("retry"));
+    int priority = priority(request.priority(), errors);
     if (!errors.isEmpty()) {
       return Validation.invalid(errors.list());
     }
-    return Validation.valid(new ScheduleDefinition(name, description, labels, spec, target, retry));
+    return Validation.valid(
+        new ScheduleDefinition(name, description, labels, spec, target, retry, priority));
   }
 
   /** Validates a spec alone (the preview); a one-off must not lie in the past beyond the grace. */
@@ -102,6 +104,25 @@ public final class ScheduleValidator {
               + "' may use only letters, digits and . _ : - and must start with a letter or digit");
     }
     return name;
+  }
+
+  private static int priority(Integer priority, Errors errors) {
+    if (priority == null) {
+      return ScheduleDefinition.DEFAULT_PRIORITY;
+    }
+    if (priority < ScheduleDefinition.LOWEST_PRIORITY
+        || priority > ScheduleDefinition.HIGHEST_PRIORITY) {
+      errors.add(
+          "priority",
+          "must be "
+              + ScheduleDefinition.LOWEST_PRIORITY
+              + " (lowest) to "
+              + ScheduleDefinition.HIGHEST_PRIORITY
+              + " (highest), not "
+              + priority);
+      return ScheduleDefinition.DEFAULT_PRIORITY;
+    }
+    return priority;
   }
 
   private String description(String description, Errors errors) {

@@ -27,6 +27,7 @@ final class ScheduleMapper {
         summary(row.spec()),
         target(row.target()),
         retry(row.retry()),
+        row.priority(),
         row.state().name(),
         row.pending().nextFireAt(),
         lastRun(row.lastRun()),
@@ -43,7 +44,8 @@ final class ScheduleMapper {
         row.labels(),
         spec(row.spec()),
         target(row.target()),
-        retry(row.retry()));
+        retry(row.retry()),
+        row.priority());
   }
 
   static SpecDto spec(SpecColumns spec) {

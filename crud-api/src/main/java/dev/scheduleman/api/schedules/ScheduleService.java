@@ -232,6 +232,7 @@ public class ScheduleService {
             spec,
             definition.target(),
             definition.retry(),
+            definition.priority(),
             trigger.state(),
             trigger.pending(),
             current.lastRun(),
@@ -359,6 +360,7 @@ public class ScheduleService {
         SpecColumns.of(definition.spec()),
         definition.target(),
         definition.retry(),
+        definition.priority(),
         plan.state(),
         plan.pending(),
         null,
@@ -406,7 +408,8 @@ public class ScheduleService {
         request.labels(),
         request.schedule(),
         request.target(),
-        request.retry());
+        request.retry(),
+        request.priority());
   }
 
   private static <T> T valid(Validation<T> validation) {

@@ -34,15 +34,16 @@ public final class ScheduleColumns {
       id, tenant_id, name, description, labels::text AS labels,
       spec_kind, cron, timezone, fire_at, interval_ms, start_at,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
-      max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
+      max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
       last_fired_at, last_outcome, last_http_status, last_error,
       version, created_at, updated_at
       """;
 
   /**
-   * Binds, in this order, name, description, labels, the spec, target and retry columns, state and
-   * the pending trigger's seven columns: the part of a row that inserts and updates both write.
+   * Binds, in this order, name, description, labels, the spec, target and retry columns, priority,
+   * state and the pending trigger's seven columns: the part of a row that inserts and updates both
+   * write.
    */
   static int bindDefinitionAndTrigger(PreparedStatement s, int i, ScheduleRow row)
       throws SQLException {
@@ -52,6 +53,7 @@ public final class ScheduleColumns {
     i = bindSpec(s, i, row.spec());
     i = bindTarget(s, i, row.target());
     i = bindRetry(s, i, row.retry());
+    s.setInt(++i, row.priority());
     s.setString(++i, row.state().name());
     PendingTrigger p = row.pending();
     setInstant(s, ++i, p.nextFireAt());
@@ -110,6 +112,7 @@ public final class ScheduleColumns {
         mapSpec(r),
         mapTarget(r),
         mapRetry(r),
+        r.getInt("priority"),
         ScheduleState.valueOf(r.getString("state")),
         mapPending(r),
         lastRun,

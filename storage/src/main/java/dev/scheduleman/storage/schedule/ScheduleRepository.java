@@ -37,13 +37,13 @@ public final class ScheduleRepository {
           bucket, id, tenant_id, name, description, labels,
           spec_kind, cron, timezone, fire_at, interval_ms, start_at,
           target_url, target_method, target_headers, target_body, timeout_ms,
-          max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, state,
+          max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
           next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
           version, created_at, updated_at)
       VALUES (schedule_bucket(?), ?, ?, ?, ?, ?::jsonb,
               ?, ?, ?, ?, ?, ?,
               ?, ?, ?::jsonb, ?, ?,
-              ?, ?, ?, ?, ?,
+              ?, ?, ?, ?, ?, ?,
               ?, ?, ?, ?, ?, ?, ?,
               ?, ?, ?)
       """;
@@ -155,7 +155,7 @@ public final class ScheduleRepository {
              target_url = ?, target_method = ?, target_headers = ?::jsonb, target_body = ?,
              timeout_ms = ?,
              max_attempts = ?, min_backoff_ms = ?, max_backoff_ms = ?, on_exhausted = ?,
-             state = ?,
+             priority = ?, state = ?,
              next_fire_at = ?, scheduled_for = ?, execution_id = ?, attempt = ?,
              lease_owner = ?, lease_until = ?, lease_token = ?,
              version = ?, updated_at = ?

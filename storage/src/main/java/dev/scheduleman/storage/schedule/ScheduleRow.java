@@ -6,6 +6,7 @@ import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.trigger.LastRun;
 import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.trigger.TriggerState;
+import dev.scheduleman.sdk.validation.ScheduleDefinition;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -20,6 +21,7 @@ public record ScheduleRow(
     SpecColumns spec,
     Target target,
     RetryPolicy retry,
+    int priority,
     ScheduleState state,
     PendingTrigger pending,
     LastRun lastRun,
@@ -27,8 +29,14 @@ public record ScheduleRow(
     Instant createdAt,
     Instant updatedAt) {
 
+  public static final int DEFAULT_PRIORITY = ScheduleDefinition.DEFAULT_PRIORITY;
+
   public ScheduleRow {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    if (priority < ScheduleDefinition.LOWEST_PRIORITY
+        || priority > ScheduleDefinition.HIGHEST_PRIORITY) {
+      throw new IllegalArgumentException("priority is 0 to 9, not " + priority);
+    }
   }
 
   /** Where the schedule's trigger stands. */
@@ -47,6 +55,7 @@ public record ScheduleRow(
         spec,
         target,
         retry,
+        priority,
         trigger.state(),
         trigger.pending(),
         lastRun,

@@ -49,17 +49,26 @@ public final class TriggerRepository {
   }
 
   /**
-   * The claim, in one statement. The inner SELECT picks the earliest due, unleased active rows
-   * through the partial index {@code schedule_due} and locks them, skipping rows another executor
-   * is claiming at this very moment; the UPDATE leases them. A lease lasts until the trigger's due
-   * time (it may be claimed ahead, within the look-ahead) plus its timeout plus a margin, so a
-   * trigger whose executor died is claimable again seconds after it should have completed.
+   * The claim, in one statement. The inner SELECT picks due, unleased active rows in claim order
+   * (highest priority first, first attempts before retries, then earliest due) and locks them,
+   * skipping rows another executor is claiming at this very moment; the UPDATE leases them. Claim
+   * order is {@code claim_rank} (0 to 19) then {@code next_fire_at}, the partial index {@code
+   * schedule_claim}: the SELECT reads that index one rank after the other, in rank order, each an
+   * index range in due order, and stops as soon as the batch is full, so ranks after it are never
+   * read nor locked. (An outer ORDER BY would make every rank read and lock a whole batch first;
+   * the rank series is read in its own order, a function scan, which is how the executor's
+   * statement runs.) A lease lasts until the trigger's due time (it may be claimed ahead, within
+   * the look-ahead) plus its timeout plus a margin, so a trigger whose executor died is claimable
+   * again seconds after it should have completed.
    *
    * <p>Every claimed row gets a token of its own ({@code gen_random_uuid()}): the executor's later
    * statements on it are guarded by that token, so none of them can apply to a later claim.
    *
-   * <p>Parameters: owner, now, lease margin (ms), now, look-ahead (ms), now, batch size.
+   * <p>Parameters: owner, now, lease margin (ms), now, look-ahead (ms), now, batch size (twice).
    */
+  /** The last {@code claim_rank}: priority 0's retries (see the V6 migration). */
+  static final int LAST_RANK = 19;
+
   static final String CLAIM =
       """
       UPDATE schedule s
@@ -69,16 +78,21 @@ public final class TriggerRepository {
                            + s.timeout_ms * interval '1 millisecond'
                            + ? * interval '1 millisecond'
         FROM tenant t
-       WHERE s.id IN (SELECT id
-                        FROM schedule
-                       WHERE state = 'ACTIVE'
-                         AND next_fire_at <= coalesce(?::timestamptz, now())
-                                             + ? * interval '1 millisecond'
-                         AND (lease_until IS NULL
-                              OR lease_until < coalesce(?::timestamptz, now()))
-                       ORDER BY next_fire_at
-                       LIMIT ?
-                         FOR UPDATE SKIP LOCKED)
+       WHERE s.id IN (SELECT due.id
+                        FROM generate_series(0, %d) AS r(rank)
+                             CROSS JOIN LATERAL (
+                               SELECT id
+                                 FROM schedule
+                                WHERE state = 'ACTIVE'
+                                  AND claim_rank = r.rank
+                                  AND next_fire_at <= coalesce(?::timestamptz, now())
+                                                      + ? * interval '1 millisecond'
+                                  AND (lease_until IS NULL
+                                       OR lease_until < coalesce(?::timestamptz, now()))
+                                ORDER BY next_fire_at
+                                LIMIT ?
+                                  FOR UPDATE SKIP LOCKED) due
+                       LIMIT ?)
          AND t.id = s.tenant_id
       RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
                 s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
@@ -89,7 +103,8 @@ public final class TriggerRepository {
                 CASE WHEN t.previous_secret_expires_at > now()
                      THEN t.previous_signing_secret END AS previous_signing_secret,
                 clock_timestamp() AS database_now
-      """;
+      """
+          .formatted(LAST_RANK);
 
   /** What a claim asks for. */
   public record Claim(String owner, int batchSize, Duration lookahead, Duration leaseMargin) {}
@@ -116,6 +131,7 @@ public final class TriggerRepository {
     s.setLong(5, claim.lookahead().toMillis());
     setInstant(s, 6, now);
     s.setInt(7, claim.batchSize());
+    s.setInt(8, claim.batchSize());
   }
 
   /**
@@ -432,14 +448,19 @@ public final class TriggerRepository {
   /** Parameters: now (twice). */
   static final String DUE_BACKLOG =
       """
-      SELECT count(*) AS n FROM schedule
-       WHERE state = 'ACTIVE' AND next_fire_at <= coalesce(?::timestamptz, now())
-         AND (lease_until IS NULL OR lease_until < coalesce(?::timestamptz, now()))
-      """;
+      SELECT coalesce(sum(due.n), 0) AS n
+        FROM generate_series(0, %d) AS r(rank)
+             CROSS JOIN LATERAL (
+               SELECT count(*) AS n FROM schedule
+                WHERE state = 'ACTIVE' AND claim_rank = r.rank
+                  AND next_fire_at <= coalesce(?::timestamptz, now())
+                  AND (lease_until IS NULL OR lease_until < coalesce(?::timestamptz, now()))) due
+      """
+          .formatted(LAST_RANK);
 
   /**
    * Active triggers due now that no executor holds: how far behind the executors are, over all
-   * tenants (the signal to scale them on). Reads the partial index only.
+   * tenants (the signal to scale them on). Reads the partial index only, rank by rank.
    *
    * @param now the time to count at; null for the database's clock
    */

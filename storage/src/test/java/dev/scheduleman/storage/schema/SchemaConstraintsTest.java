@@ -57,6 +57,7 @@ class SchemaConstraintsTest {
         "max_attempts = 0                                     | schedule_max_attempts_positive",
         "target_method = 'TRACE'                              | schedule_method_valid",
         "on_exhausted = 'RETRY'                               | schedule_on_exhausted_valid",
+        "priority = 10                                        | schedule_priority_valid",
         "labels = '[]'                                        | schedule_labels_object",
         "target_headers = '\"x\"'                             | schedule_headers_object",
         "lease_owner = 'executor-a'                           | schedule_lease_complete",

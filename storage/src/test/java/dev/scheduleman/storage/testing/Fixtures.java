@@ -49,6 +49,8 @@ public final class Fixtures {
     private Target target =
         new Target("http://127.0.0.1:9/hook", "POST", Map.of(), "{}", Duration.ofSeconds(3));
     private RetryPolicy retry = RetryPolicy.DEFAULT;
+    private int priority = ScheduleRow.DEFAULT_PRIORITY;
+    private int attempts;
     private ScheduleState state = ScheduleState.ACTIVE;
     private Instant fireAt = now();
     private Map<String, String> labels = Map.of();
@@ -104,6 +106,17 @@ public final class Fixtures {
       return this;
     }
 
+    public ScheduleBuilder withPriority(int priority) {
+      this.priority = priority;
+      return this;
+    }
+
+    /** A trigger that failed this many times already: its next firing is a retry. */
+    public ScheduleBuilder afterAttempts(int attempts) {
+      this.attempts = attempts;
+      return this;
+    }
+
     public ScheduleBuilder inState(ScheduleState state) {
       this.state = state;
       return this;
@@ -128,7 +141,7 @@ public final class Fixtures {
                   fireAt,
                   fireAt,
                   Ids.newId(),
-                  0,
+                  attempts,
                   leaseOwner,
                   leaseUntil,
                   leaseOwner == null ? null : Ids.newId())
@@ -143,6 +156,7 @@ public final class Fixtures {
           SpecColumns.of(effective),
           target,
           retry,
+          priority,
           state,
           pending,
           null,

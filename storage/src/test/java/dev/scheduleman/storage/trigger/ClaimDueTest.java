@@ -107,6 +107,43 @@ class ClaimDueTest {
   }
 
   @Test
+  void underABacklogHigherPriorityGoesFirstThenFirstAttemptsBeforeRetriesThenEarlierDue() {
+    Instant now = Instant.now();
+    ScheduleRow urgent1 = due(9, 0, now.minusSeconds(1));
+    ScheduleRow urgent2 = due(9, 0, now.minusSeconds(2));
+    ScheduleRow urgentRetry = due(9, 1, now.minusSeconds(30));
+    ScheduleRow normal1 = due(5, 0, now.minusSeconds(5));
+    ScheduleRow normal2 = due(5, 0, now.minusSeconds(4));
+    ScheduleRow normal3 = due(5, 0, now.minusSeconds(3));
+    ScheduleRow normalRetry1 = due(5, 2, now.minusSeconds(20));
+    ScheduleRow normalRetry2 = due(5, 1, now.minusSeconds(10));
+    ScheduleRow low = due(0, 0, now.minusSeconds(60));
+    schedules.insert(
+        List.of(
+            low,
+            normalRetry1,
+            normal3,
+            urgentRetry,
+            normal1,
+            urgent1,
+            normalRetry2,
+            normal2,
+            urgent2));
+
+    var claim = new TriggerRepository.Claim("executor-a", 4, LOOKAHEAD, MARGIN);
+    assertThat(ids(triggers.claimDue(claim, null)))
+        .containsExactlyInAnyOrder(urgent1.id(), urgent2.id(), urgentRetry.id(), normal1.id());
+    assertThat(ids(triggers.claimDue(claim, null)))
+        .containsExactlyInAnyOrder(
+            normal2.id(), normal3.id(), normalRetry1.id(), normalRetry2.id());
+    assertThat(ids(triggers.claimDue(claim, null))).containsExactly(low.id());
+  }
+
+  private ScheduleRow due(int priority, int attempts, Instant at) {
+    return aSchedule(tenant.id()).withPriority(priority).afterAttempts(attempts).dueAt(at).build();
+  }
+
+  @Test
   void triggersDueWithinTheLookAheadAreClaimedAndLeasedPastTheirDueTime() {
     ScheduleRow soon = aSchedule(tenant.id()).dueIn(Duration.ofMillis(1500)).build();
     ScheduleRow later = aSchedule(tenant.id()).dueIn(Duration.ofSeconds(30)).build();
@@ -280,7 +317,7 @@ class ClaimDueTest {
   }
 
   @Test
-  void claimQueryReadsOnlyThePartialIndexOfActiveRows() throws Exception {
+  void claimQueryReadsOnlyThePartialIndexOfActiveRowsRankByRank() throws Exception {
     List<ScheduleRow> future = new ArrayList<>();
     for (int i = 0; i < 20_000; i++) {
       future.add(aSchedule(tenant.id()).dueIn(Duration.ofDays(1 + i % 300)).build());
@@ -292,10 +329,12 @@ class ClaimDueTest {
 
     List<String> indexes = new ArrayList<>();
     collect(plan, "Index Name", indexes);
-    assertThat(indexes).contains("schedule_due");
+    assertThat(indexes).containsOnly("schedule_claim", "tenant_pkey", "schedule_pkey");
     List<String> scans = new ArrayList<>();
     collect(plan, "Node Type", scans);
-    assertThat(scans).doesNotContain("Seq Scan");
+    // No sort: each rank's range is read in due order, and the ranks in their own order.
+    assertThat(scans).doesNotContain("Seq Scan", "Sort", "Incremental Sort");
+    System.out.println("claim plan: " + plan.toPrettyString());
   }
 
   private JsonNode explainClaim() throws Exception {
