@@ -52,7 +52,8 @@ class BucketedClaimPlanTest {
     run(
         """
         CREATE TABLE schedule_by_bucket
-            (LIKE schedule INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY HASH (bucket)
+            (LIKE schedule INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED)
+            PARTITION BY HASH (bucket)
         """);
     for (int i = 0; i < PARTITIONS; i++) {
       run(
