@@ -76,8 +76,24 @@ class BadInputTest {
         + "}";
   }
 
+  /** A JSON array of {@code count} consecutive dates. */
+  private static String dates(int count) {
+    return java.util.stream.IntStream.range(0, count)
+        .mapToObj(i -> "\"" + java.time.LocalDate.of(2030, 1, 1).plusDays(i) + "\"")
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+  }
+
+  /** Every Christmas from this year to 2030, as a JSON array. */
+  private static String christmases() {
+    int year = java.time.Year.now(java.time.ZoneOffset.UTC).getValue();
+    return java.util.stream.IntStream.rangeClosed(year, 2030)
+        .mapToObj(y -> "\"" + y + "-12-25\"")
+        .collect(java.util.stream.Collectors.joining(",", "[", "]"));
+  }
+
   static Stream<Arguments> badSchedules() {
     String past = Instant.now().minus(Duration.ofMinutes(5)).toString();
+    String soon = Instant.now().plus(Duration.ofMinutes(5)).toString();
     return Stream.of(
         // malformed or mistyped JSON
         Arguments.of("malformed JSON", "{\"schedule\": ", 400, "body"),
@@ -133,6 +149,77 @@ class BadInputTest {
         Arguments.of(
             "time zone on an interval",
             withSpec("{\"every\": \"5m\", \"timezone\": \"UTC\"}"),
+            422,
+            "schedule.timezone"),
+        // bounds and exclusions
+        Arguments.of(
+            "endAt before startAt",
+            withSpec(
+                "{\"cron\": \"0 3 * * *\", \"startAt\": \"2030-01-02T00:00:00Z\","
+                    + " \"endAt\": \"2030-01-01T00:00:00Z\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "endAt before an interval's start",
+            withSpec(
+                "{\"every\": \"1h\", \"startAt\": \"2030-01-02T00:00:00Z\","
+                    + " \"endAt\": \"2030-01-01T00:00:00Z\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "endAt already past",
+            withSpec("{\"cron\": \"0 3 * * *\", \"endAt\": \"" + past + "\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "endAt before the first occurrence",
+            withSpec("{\"cron\": \"0 0 1 1 *\", \"endAt\": \"" + soon + "\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "endAt not an instant",
+            withSpec("{\"cron\": \"0 3 * * *\", \"endAt\": \"next year\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "excluded date not a date",
+            withSpec("{\"cron\": \"0 3 * * *\", \"excludeDates\": [\"2030-12-25\", \"Dec 26\"]}"),
+            422,
+            "schedule.excludeDates[1]"),
+        Arguments.of(
+            "too many excluded dates",
+            withSpec("{\"cron\": \"0 3 * * *\", \"excludeDates\": " + dates(367) + "}"),
+            422,
+            "schedule.excludeDates"),
+        Arguments.of(
+            "exclusions leave no occurrence",
+            withSpec(
+                "{\"cron\": \"0 3 25 12 *\", \"endAt\": \"2031-01-01T00:00:00Z\","
+                    + " \"excludeDates\": "
+                    + christmases()
+                    + "}"),
+            422,
+            "schedule.excludeDates"),
+        Arguments.of(
+            "bounds on a one-off",
+            withSpec("{\"delay\": \"1h\", \"endAt\": \"2030-01-01T00:00:00Z\"}"),
+            422,
+            "schedule.endAt"),
+        Arguments.of(
+            "exclusions on a one-off",
+            withSpec("{\"at\": \"2030-01-01T00:00:00Z\", \"excludeDates\": []}"),
+            422,
+            "schedule.excludeDates"),
+        Arguments.of(
+            "startAt on a one-off",
+            withSpec("{\"at\": \"2030-01-01T00:00:00Z\", \"startAt\": \"2029-01-01T00:00:00Z\"}"),
+            422,
+            "schedule.startAt"),
+        Arguments.of(
+            "unknown zone for an interval's exclusions",
+            withSpec(
+                "{\"every\": \"1h\", \"timezone\": \"Mars/Olympus\","
+                    + " \"excludeDates\": [\"2030-12-25\"]}"),
             422,
             "schedule.timezone"),
         Arguments.of(

@@ -108,4 +108,68 @@ class PreviewTest {
         .body("nextFireTimes", hasSize(3));
     as(key).get("/api/v1/schedules").then().body("items", hasSize(0));
   }
+
+  /**
+   * A daily cron from a start to an end, except two local dates: the stored schedule's next fire
+   * times and the unsaved preview agree, honour both bounds and skip the excluded days in the
+   * schedule's zone (00:30 in Berlin is the previous day in UTC).
+   */
+  @Test
+  void previewHonoursBoundsAndExcludedDates() {
+    String spec =
+        "{\"cron\": \"30 0 * * *\", \"timezone\": \"Europe/Berlin\","
+            + " \"startAt\": \"2030-12-22T23:30:00Z\", \"endAt\": \"2030-12-28T23:30:00Z\","
+            + " \"excludeDates\": [\"2030-12-25\", \"2030-12-26\"]}";
+    List<String> expected =
+        List.of(
+            "2030-12-22T23:30:00Z",
+            "2030-12-23T23:30:00Z",
+            "2030-12-26T23:30:00Z",
+            "2030-12-27T23:30:00Z",
+            "2030-12-28T23:30:00Z");
+    as(key)
+        .body("{\"schedule\": " + spec + ", \"count\": 10}")
+        .post("/api/v1/schedules/preview")
+        .then()
+        .statusCode(200)
+        .body("timezone", equalTo("Europe/Berlin"))
+        .body("nextFireTimes", equalTo(expected));
+
+    String id = create(key, schedule("bounded", spec));
+    as(key)
+        .get("/api/v1/schedules/" + id)
+        .then()
+        .statusCode(200)
+        .body("schedule.startAt", equalTo("2030-12-22T23:30:00Z"))
+        .body("schedule.endAt", equalTo("2030-12-28T23:30:00Z"))
+        .body("schedule.excludeDates", equalTo(List.of("2030-12-25", "2030-12-26")))
+        .body("nextFireAt", equalTo("2030-12-22T23:30:00Z"))
+        .body("summary", org.hamcrest.Matchers.containsString("until 2030-12-28T23:30:00Z"))
+        .body("summary", org.hamcrest.Matchers.containsString("except on 2 dates"));
+    as(key)
+        .queryParam("count", 10)
+        .get("/api/v1/schedules/" + id + "/next")
+        .then()
+        .statusCode(200)
+        .body("nextFireTimes", equalTo(expected));
+  }
+
+  /** An interval's exclusions are local dates in the zone it names, UTC when it names none. */
+  @Test
+  void anIntervalSkipsItsExcludedDatesInItsZone() {
+    as(key)
+        .body(
+            "{\"schedule\": {\"every\": \"12h\", \"startAt\": \"2030-06-01T00:00:00Z\","
+                + " \"timezone\": \"Asia/Tokyo\", \"excludeDates\": [\"2030-06-02\"]},"
+                + " \"count\": 3}")
+        .post("/api/v1/schedules/preview")
+        .then()
+        .statusCode(200)
+        .body("timezone", equalTo("Asia/Tokyo"))
+        // 2030-06-02T00:00Z and 12:00Z are 09:00 and 21:00 on June 2nd in Tokyo (UTC+9)
+        .body(
+            "nextFireTimes",
+            equalTo(
+                List.of("2030-06-01T00:00:00Z", "2030-06-01T12:00:00Z", "2030-06-03T00:00:00Z")));
+  }
 }

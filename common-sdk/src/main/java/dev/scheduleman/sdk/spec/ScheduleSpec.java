@@ -4,11 +4,11 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * When a schedule fires: a cron expression in a time zone, one moment, or a fixed interval. A
- * {@code delay} is not a kind of its own: it becomes an {@link AtSpec} when the schedule is
- * created.
+ * When a schedule fires: a cron expression in a time zone, one moment, or a fixed interval (the
+ * recurring two optionally within {@link Bounds}, see {@link BoundedSpec}). A {@code delay} is not
+ * a kind of its own: it becomes an {@link AtSpec} when the schedule is created.
  */
-public sealed interface ScheduleSpec permits CronSpec, AtSpec, EverySpec {
+public sealed interface ScheduleSpec permits CronSpec, AtSpec, EverySpec, BoundedSpec {
 
   /** The nominal occurrence strictly after {@code instant}, or empty when there is none. */
   Optional<Instant> nextAfter(Instant instant);

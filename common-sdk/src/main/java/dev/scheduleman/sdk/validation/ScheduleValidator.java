@@ -9,6 +9,8 @@ import dev.scheduleman.sdk.model.OnExhausted;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.AtSpec;
+import dev.scheduleman.sdk.spec.BoundedSpec;
+import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
@@ -19,6 +21,8 @@ import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -182,18 +186,118 @@ public final class ScheduleValidator {
                   + String.join(" and ", kinds));
       return null;
     }
-    if (spec.timezone() != null && spec.cron() == null) {
-      errors.add("timezone", "applies only to cron schedules");
+    boolean recurring = spec.cron() != null || spec.every() != null;
+    boolean excludes = spec.excludeDates() != null && !spec.excludeDates().isEmpty();
+    if (spec.timezone() != null && spec.cron() == null && !(spec.every() != null && excludes)) {
+      errors.add(
+          "timezone",
+          spec.every() != null
+              ? "applies to an every schedule only with excludeDates (the zone of those dates)"
+              : "applies only to cron and every schedules");
     }
-    if (spec.startAt() != null && spec.every() == null) {
-      errors.add("startAt", "applies only to every schedules");
+    if (!recurring) {
+      for (String field : List.of("startAt", "endAt", "excludeDates")) {
+        boolean given =
+            switch (field) {
+              case "startAt" -> spec.startAt() != null;
+              case "endAt" -> spec.endAt() != null;
+              default -> spec.excludeDates() != null;
+            };
+        if (given) {
+          errors.add(field, "applies only to cron and every schedules");
+        }
+      }
     }
-    return switch (kinds.get(0)) {
-      case "cron" -> cron(spec, now, errors);
-      case "at" -> at(spec.at(), now, current, errors);
-      case "delay" -> delay(spec.delay(), now, errors);
-      default -> every(spec, now, errors);
-    };
+    ScheduleSpec base =
+        switch (kinds.get(0)) {
+          case "cron" -> cron(spec, now, errors);
+          case "at" -> at(spec.at(), now, current, errors);
+          case "delay" -> delay(spec.delay(), now, errors);
+          default -> every(spec, now, errors);
+        };
+    return recurring ? bounded(base, spec, now, current, errors) : base;
+  }
+
+  /**
+   * The recurring spec within its startAt (a cron schedule's; an interval's is its first
+   * occurrence), endAt and excludeDates, which must leave at least one occurrence from now on
+   * (unless unchanged: a schedule past its end has completed).
+   */
+  private ScheduleSpec bounded(
+      ScheduleSpec base, SpecDto spec, Instant now, ScheduleSpec current, Errors errors) {
+    int before = errors.size();
+    Instant startAt =
+        spec.cron() != null && spec.startAt() != null
+            ? instant(spec.startAt(), "startAt", errors)
+            : null;
+    Instant endAt = spec.endAt() == null ? null : instant(spec.endAt(), "endAt", errors);
+    List<LocalDate> excluded = excludeDates(spec.excludeDates(), errors);
+    if (base == null || errors.size() != before) {
+      return null;
+    }
+    Instant first = base instanceof EverySpec every ? every.startAt() : startAt;
+    if (first != null && endAt != null && !endAt.isAfter(first)) {
+      errors.add("endAt", spec.endAt() + " must be after startAt (" + first + ")");
+      return null;
+    }
+    if (endAt != null && endAt.isAfter(now.plus(Limits.MAX_HORIZON))) {
+      errors.add("endAt", spec.endAt() + " is too far in the future (at most 100 years)");
+      return null;
+    }
+    ZoneId zone = base instanceof CronSpec cron ? cron.zone() : zoneOf(spec.timezone(), errors);
+    if (zone == null) {
+      return null;
+    }
+    ScheduleSpec result = BoundedSpec.of(base, Bounds.of(startAt, endAt, excluded, zone));
+    if (!result.equals(current) && result.nextAfter(now).isEmpty()) {
+      boolean endsTooSoon =
+          BoundedSpec.of(base, Bounds.of(startAt, endAt, List.of(), zone)).nextAfter(now).isEmpty();
+      if (endsTooSoon) {
+        errors.add(
+            "endAt",
+            spec.endAt() + " leaves no occurrence from now on; the schedule would never fire");
+      } else {
+        errors.add(
+            "excludeDates", "exclude every remaining occurrence; the schedule would never fire");
+      }
+      return null;
+    }
+    return result;
+  }
+
+  private static List<LocalDate> excludeDates(List<String> dates, Errors errors) {
+    if (dates == null) {
+      return List.of();
+    }
+    if (dates.size() > Bounds.MAX_EXCLUDED_DATES) {
+      errors.add(
+          "excludeDates", "at most " + Bounds.MAX_EXCLUDED_DATES + " dates, not " + dates.size());
+      return List.of();
+    }
+    List<LocalDate> out = new ArrayList<>(dates.size());
+    for (int i = 0; i < dates.size(); i++) {
+      String date = dates.get(i);
+      try {
+        if (date == null) {
+          throw new DateTimeParseException("null", "", 0);
+        }
+        out.add(LocalDate.parse(date));
+      } catch (DateTimeParseException e) {
+        errors.add(
+            "excludeDates[" + i + "]",
+            "'" + abbreviate(String.valueOf(date)) + "' is not a local date like 2026-12-25");
+      }
+    }
+    return out;
+  }
+
+  private static ZoneId zoneOf(String timezone, Errors errors) {
+    try {
+      return CronSpec.parseZone(timezone);
+    } catch (InvalidSpecException e) {
+      errors.add(e.field(), e.getMessage());
+      return null;
+    }
   }
 
   private ScheduleSpec cron(SpecDto spec, Instant now, Errors errors) {

@@ -2,6 +2,7 @@ package dev.scheduleman.api.schedules;
 
 import dev.scheduleman.sdk.api.PreviewDto;
 import dev.scheduleman.sdk.spec.AtSpec;
+import dev.scheduleman.sdk.spec.BoundedSpec;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import java.time.Instant;
@@ -38,7 +39,13 @@ final class Previews {
       times.add(next.get());
       cursor = next.get();
     }
-    String zone = spec instanceof CronSpec cron ? cron.zone().getId() : null;
+    String zone =
+        BoundedSpec.unbounded(spec) instanceof CronSpec cron
+            ? cron.zone().getId()
+            : BoundedSpec.boundsOf(spec)
+                .filter(bounds -> !bounds.excludeDates().isEmpty())
+                .map(bounds -> bounds.zone().getId())
+                .orElse(null);
     return new PreviewDto(zone, times);
   }
 }

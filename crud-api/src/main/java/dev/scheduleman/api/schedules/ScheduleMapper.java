@@ -7,10 +7,17 @@ import dev.scheduleman.sdk.api.SpecDto;
 import dev.scheduleman.sdk.api.TargetDto;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
+import dev.scheduleman.sdk.spec.BoundedSpec;
+import dev.scheduleman.sdk.spec.CronSpec;
+import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.trigger.LastRun;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
 
 /** Schedules as stored, in the API's shape. */
 final class ScheduleMapper {
@@ -49,32 +56,57 @@ final class ScheduleMapper {
   }
 
   static SpecDto spec(SpecColumns spec) {
-    return switch (spec.kind()) {
-      case CRON -> SpecDto.cron(spec.cron(), spec.timezone());
-      case AT -> SpecDto.at(spec.fireAt().toString());
-      case EVERY ->
-          SpecDto.every(Duration.ofMillis(spec.intervalMs()).toString(), spec.startAt().toString());
-    };
+    SpecDto base =
+        switch (spec.kind()) {
+          case CRON -> SpecDto.cron(spec.cron(), spec.timezone());
+          case AT -> SpecDto.at(spec.fireAt().toString());
+          case EVERY ->
+              SpecDto.every(
+                      Duration.ofMillis(spec.intervalMs()).toString(), spec.startAt().toString())
+                  .withTimezone(spec.timezone());
+        };
+    if (spec.kind() == ScheduleSpec.Kind.AT) {
+      return base;
+    }
+    return base.within(
+        spec.kind() == ScheduleSpec.Kind.CRON ? text(spec.startAt()) : base.startAt(),
+        text(spec.endAt()),
+        spec.excludeDates().isEmpty()
+            ? null
+            : spec.excludeDates().stream().map(LocalDate::toString).toList());
   }
 
   /** The spec in words, for lists and dashboards. */
   static String summary(SpecColumns spec) {
-    return switch (spec.kind()) {
-      case CRON -> {
-        try {
-          yield ((dev.scheduleman.sdk.spec.CronSpec) spec.toSpec()).describe();
-        } catch (dev.scheduleman.sdk.spec.InvalidSpecException e) {
-          yield spec.cron() + " (" + spec.timezone() + ")";
-        }
-      }
-      case AT -> "once, at " + spec.fireAt();
-      case EVERY ->
-          "every "
-              + dev.scheduleman.sdk.time.Durations.formatCompact(
-                  Duration.ofMillis(spec.intervalMs()))
-              + " from "
-              + spec.startAt();
-    };
+    String base =
+        switch (spec.kind()) {
+          case CRON -> {
+            try {
+              yield ((CronSpec) BoundedSpec.unbounded(spec.toSpec())).describe()
+                  + (spec.startAt() == null ? "" : ", from " + spec.startAt());
+            } catch (InvalidSpecException e) {
+              yield spec.cron() + " (" + spec.timezone() + ")";
+            }
+          }
+          case AT -> "once, at " + spec.fireAt();
+          case EVERY ->
+              "every "
+                  + Durations.formatCompact(Duration.ofMillis(spec.intervalMs()))
+                  + " from "
+                  + spec.startAt();
+        };
+    if (spec.endAt() != null) {
+      base += ", until " + spec.endAt();
+    }
+    int excluded = spec.excludeDates().size();
+    if (excluded > 0) {
+      base += ", except on " + (excluded == 1 ? spec.excludeDates().get(0) : excluded + " dates");
+    }
+    return base;
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private static TargetDto target(Target target) {

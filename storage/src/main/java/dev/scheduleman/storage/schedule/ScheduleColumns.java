@@ -32,7 +32,8 @@ public final class ScheduleColumns {
   static final String COLUMNS =
       """
       id, tenant_id, name, description, labels::text AS labels,
-      spec_kind, cron, timezone, fire_at, interval_ms, start_at,
+      spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at,
+      exclude_dates::text AS exclude_dates,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
@@ -73,6 +74,8 @@ public final class ScheduleColumns {
     setInstant(s, ++i, spec.fireAt());
     Sql.setNullableLong(s, ++i, spec.intervalMs());
     setInstant(s, ++i, spec.startAt());
+    setInstant(s, ++i, spec.endAt());
+    s.setString(++i, Sql.dateArray(spec.excludeDates()));
     return i;
   }
 
@@ -140,7 +143,9 @@ public final class ScheduleColumns {
         r.getString("timezone"),
         getInstant(r, "fire_at"),
         getLong(r, "interval_ms"),
-        getInstant(r, "start_at"));
+        getInstant(r, "start_at"),
+        getInstant(r, "end_at"),
+        Sql.getDateArray(r, "exclude_dates"));
   }
 
   public static Target mapTarget(ResultSet r) throws SQLException {

@@ -6,12 +6,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 /**
@@ -162,5 +165,27 @@ public final class Sql {
   /** Epoch milliseconds for binding into a {@code bigint[]} that SQL turns back into times. */
   public static Long epochMillis(Instant value) {
     return value == null ? null : value.toEpochMilli();
+  }
+
+  /**
+   * A list of local dates as a PostgreSQL array literal (bound with {@code ?::date[]}); null for an
+   * empty list, which stores SQL NULL.
+   */
+  public static String dateArray(List<LocalDate> dates) {
+    if (dates == null || dates.isEmpty()) {
+      return null;
+    }
+    return dates.stream().map(LocalDate::toString).collect(Collectors.joining(",", "{", "}"));
+  }
+
+  /** A {@code date[]} column read as text ({@code exclude_dates::text}); empty for NULL. */
+  public static List<LocalDate> getDateArray(ResultSet row, String column) throws SQLException {
+    String text = row.getString(column);
+    if (text == null || text.length() <= 2) {
+      return List.of();
+    }
+    return Arrays.stream(text.substring(1, text.length() - 1).split(","))
+        .map(LocalDate::parse)
+        .toList();
   }
 }

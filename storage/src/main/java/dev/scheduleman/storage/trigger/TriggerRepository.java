@@ -96,6 +96,7 @@ public final class TriggerRepository {
          AND t.id = s.tenant_id
       RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
                 s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
+                s.end_at, s.exclude_dates::text AS exclude_dates,
                 s.target_url, s.target_method, s.target_headers::text AS target_headers,
                 s.target_body, s.timeout_ms,
                 s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,

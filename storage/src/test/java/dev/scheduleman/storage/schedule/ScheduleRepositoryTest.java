@@ -5,12 +5,20 @@ import static dev.scheduleman.storage.testing.Fixtures.aTenant;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.scheduleman.sdk.model.ScheduleState;
+import dev.scheduleman.sdk.spec.BoundedSpec;
+import dev.scheduleman.sdk.spec.Bounds;
+import dev.scheduleman.sdk.spec.CronSpec;
+import dev.scheduleman.sdk.spec.EverySpec;
+import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.Fixtures;
 import dev.scheduleman.storage.testing.TestDatabase;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -46,6 +54,30 @@ class ScheduleRepositoryTest {
     ScheduleRow stored = schedules.find(tenant.id(), ScheduleKey.byId(row.id())).orElseThrow();
     assertThat(stored.name()).isEqualTo("b");
     assertThat(stored.version()).isEqualTo(2);
+  }
+
+  @Test
+  void boundsAndExcludedDatesAreStoredAndReadBack() {
+    ScheduleSpec cron =
+        BoundedSpec.of(
+            CronSpec.parse("0 9 * * 1-5", "Europe/Berlin"),
+            Bounds.of(
+                Instant.parse("2030-01-01T00:00:00Z"),
+                Instant.parse("2030-12-31T00:00:00Z"),
+                List.of(LocalDate.parse("2030-12-25"), LocalDate.parse("2030-05-01")),
+                ZoneId.of("Europe/Berlin")));
+    ScheduleSpec every =
+        BoundedSpec.of(
+            new EverySpec(Duration.ofHours(1), Instant.parse("2030-01-01T00:00:00Z")),
+            Bounds.of(null, null, List.of(LocalDate.parse("2030-01-02")), ZoneId.of("Asia/Tokyo")));
+    for (ScheduleSpec spec : List.of(cron, every)) {
+      ScheduleRow row = aSchedule(tenant.id()).withSpec(spec).build();
+      schedules.insert(row);
+
+      ScheduleRow stored = schedules.find(tenant.id(), ScheduleKey.byId(row.id())).orElseThrow();
+      assertThat(stored.spec()).isEqualTo(row.spec());
+      assertThat(stored.spec().toSpec()).isEqualTo(spec);
+    }
   }
 
   @Test

@@ -66,6 +66,11 @@ class SchemaConstraintsTest {
         "name = ''                                            | schedule_name_length",
         "bucket = (bucket + 1) % 1024                         | schedule_bucket_of_id",
         "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 0, start_at = now() | schedule_interval_positive",
+        "end_at = now()                                       | schedule_exactly_one_spec",
+        "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), timezone = 'UTC' | schedule_exactly_one_spec",
+        "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), end_at = now() | schedule_bounds_ordered",
+        "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), exclude_dates = '{}' | schedule_exclude_dates_bounded",
+        "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), exclude_dates = '{2030-01-01,NULL}' | schedule_exclude_dates_bounded",
       })
   void scheduleRowsBreakingARuleAreRefused(String assignment, String constraint) {
     assertThatThrownBy(

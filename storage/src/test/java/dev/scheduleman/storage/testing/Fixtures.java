@@ -76,6 +76,11 @@ public final class Fixtures {
       return this;
     }
 
+    public ScheduleBuilder withSpec(dev.scheduleman.sdk.spec.ScheduleSpec spec) {
+      this.spec = spec;
+      return this;
+    }
+
     public ScheduleBuilder every(Duration interval) {
       this.spec = new EverySpec(interval, fireAt);
       return this;
