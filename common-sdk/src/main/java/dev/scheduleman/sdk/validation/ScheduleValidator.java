@@ -196,17 +196,10 @@ public final class ScheduleValidator {
               : "applies only to cron and every schedules");
     }
     if (!recurring) {
-      for (String field : List.of("startAt", "endAt", "excludeDates")) {
-        boolean given =
-            switch (field) {
-              case "startAt" -> spec.startAt() != null;
-              case "endAt" -> spec.endAt() != null;
-              default -> spec.excludeDates() != null;
-            };
-        if (given) {
-          errors.add(field, "applies only to cron and every schedules");
-        }
-      }
+      String onlyRecurring = "applies only to cron and every schedules";
+      if (spec.startAt() != null) errors.add("startAt", onlyRecurring);
+      if (spec.endAt() != null) errors.add("endAt", onlyRecurring);
+      if (spec.excludeDates() != null) errors.add("excludeDates", onlyRecurring);
     }
     ScheduleSpec base =
         switch (kinds.get(0)) {
