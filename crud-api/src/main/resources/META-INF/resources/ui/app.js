@@ -211,6 +211,7 @@ async function detailView(id) {
      <dl class="definition">
        <dt>When</dt><dd>${esc(s.summary)}</dd>
        <dt>Spec</dt><dd><code>${esc(JSON.stringify(s.schedule))}</code></dd>
+       ${s.schedule.excludeDates ? `<dt>Not on</dt><dd>${esc(s.schedule.excludeDates.join(", "))}</dd>` : ""}
        <dt>Next execution</dt><dd>${when(s.nextFireAt)}</dd>
        <dt>Target</dt><dd>${esc(s.target.method)} ${esc(s.target.url)} (timeout ${esc(s.target.timeout)})</dd>
        ${s.target.headers ? `<dt>Headers</dt><dd>${esc(Object.keys(s.target.headers).join(", "))}</dd>` : ""}
@@ -307,11 +308,13 @@ async function formView(id) {
            ${Object.entries(KINDS).map(([k, v]) => `<option value="${k}" ${k === kind ? "selected" : ""}>${v}</option>`).join("")}
          </select></div>
          ${field("cron", "Cron expression", spec.cron ?? "0 3 * * *", 'data-kind="cron" spellcheck="false"', "5 fields (minute hour day month weekday) or 6 with seconds.")}
-         ${field("timezone", "Time zone", spec.timezone ?? "UTC", 'data-kind="cron" list="zones"', "An IANA zone such as Europe/Berlin.")}
+         ${field("timezone", "Time zone", spec.timezone ?? "UTC", 'data-kind="cron every" list="zones"', "An IANA zone such as Europe/Berlin. For an interval it only places the excluded dates.")}
          ${field("at", "At (ISO instant)", spec.at ?? new Date(Date.now() + 3600e3).toISOString(), 'data-kind="at"')}
          ${field("delay", "Delay", spec.delay ?? "5m", 'data-kind="delay"', "30s, 5m, 1h30m or PT30S.")}
          ${field("every", "Every", spec.every ?? "5m", 'data-kind="every"')}
-         ${field("startAt", "Starting at (optional)", spec.startAt ?? "", 'data-kind="every"')}
+         ${field("startAt", "Starting at (optional)", spec.startAt ?? "", 'data-kind="cron every"', "An ISO instant; nothing fires before it.")}
+         ${field("endAt", "Ending at (optional)", spec.endAt ?? "", 'data-kind="cron every"', "An ISO instant; the last occurrence falls at or before it, then the schedule completes.")}
+         ${field("excludeDates", "Not on these dates (optional)", (spec.excludeDates || []).join(", "), 'data-kind="cron every" spellcheck="false"', "Local dates in the time zone, such as 2026-12-25, separated by commas; up to 366.")}
          <div class="wide"><div class="field-error" id="schedule-error"></div>
            <div class="preview" aria-live="polite"><strong>Next fire times</strong><div id="preview">…</div></div></div>
          <div class="wide"><label for="labels">Labels (one key=value per line)</label>
@@ -347,7 +350,7 @@ async function formView(id) {
   const showKind = () => {
     const k = form.kind.value;
     form.querySelectorAll("[data-kind]").forEach((el) => {
-      el.closest("[data-field-box]").hidden = el.dataset.kind !== k;
+      el.closest("[data-field-box]").hidden = !el.dataset.kind.split(" ").includes(k);
     });
   };
   showKind();
@@ -357,7 +360,7 @@ async function formView(id) {
     timer = setTimeout(() => runPreview(form), 300);
   };
   form.kind.addEventListener("change", () => { showKind(); preview(); });
-  for (const name of ["cron", "timezone", "at", "delay", "every", "startAt"]) form[name].addEventListener("input", preview);
+  for (const name of SPEC_FIELDS) form[name].addEventListener("input", preview);
   runPreview(form);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -365,12 +368,21 @@ async function formView(id) {
   });
 }
 
+const SPEC_FIELDS = ["cron", "timezone", "at", "delay", "every", "startAt", "endAt", "excludeDates"];
+
 function specOf(form) {
   const k = form.kind.value;
-  if (k === "cron") return { cron: form.cron.value, timezone: form.timezone.value || undefined };
   if (k === "at") return { at: form.at.value };
   if (k === "delay") return { delay: form.delay.value };
-  return { every: form.every.value, startAt: form.startAt.value || undefined };
+  const excludeDates = form.excludeDates.value.split(/[\s,]+/).filter(Boolean);
+  const bounds = {
+    startAt: form.startAt.value || undefined,
+    endAt: form.endAt.value || undefined,
+    excludeDates: excludeDates.length ? excludeDates : undefined,
+  };
+  if (k === "cron") return { cron: form.cron.value, timezone: form.timezone.value || undefined, ...bounds };
+  // An interval runs in absolute time: its zone only says where the excluded dates fall.
+  return { every: form.every.value, timezone: excludeDates.length ? form.timezone.value || undefined : undefined, ...bounds };
 }
 
 function mapOf(text, field, errors) {
@@ -392,13 +404,13 @@ async function runPreview(form) {
   try {
     const result = await api("POST", "/schedules/preview", { schedule: specOf(form), count: 5 });
     if (seq !== previewSeq) return;
-    clearErrors(form, ["schedule", "cron", "timezone", "at", "delay", "every", "startAt"]);
+    clearErrors(form, ["schedule", ...SPEC_FIELDS]);
     target.innerHTML = result.nextFireTimes.length
       ? `<ol>${result.nextFireTimes.map((t) => `<li>${when(t)}</li>`).join("")}</ol>`
       : '<p class="muted">Never fires.</p>';
   } catch (e) {
     if (seq !== previewSeq) return;
-    clearErrors(form, ["schedule", "cron", "timezone", "at", "delay", "every", "startAt"]);
+    clearErrors(form, ["schedule", ...SPEC_FIELDS]);
     target.innerHTML = '<p class="muted">Fix the schedule to see when it fires.</p>';
     showErrors(form, e);
   }
@@ -407,7 +419,8 @@ async function runPreview(form) {
 const FIELD_IDS = {
   name: "name", description: "description", labels: "labels", schedule: "schedule",
   "schedule.cron": "cron", "schedule.timezone": "timezone", "schedule.at": "at", "schedule.delay": "delay",
-  "schedule.every": "every", "schedule.startAt": "startAt", target: "url", "target.url": "url",
+  "schedule.every": "every", "schedule.startAt": "startAt", "schedule.endAt": "endAt",
+  "schedule.excludeDates": "excludeDates", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
   "retry.onExhausted": "onExhausted", priority: "priority",
@@ -416,6 +429,7 @@ const FIELD_IDS = {
 function fieldId(path) {
   if (FIELD_IDS[path]) return FIELD_IDS[path];
   if (path.startsWith("labels.")) return "labels";
+  if (path.startsWith("schedule.excludeDates[")) return "excludeDates";
   if (path.startsWith("target.headers.")) return "headers";
   return null;
 }

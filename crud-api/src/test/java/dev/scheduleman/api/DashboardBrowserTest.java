@@ -164,6 +164,62 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void intervalWithAnEndAndAnExcludedDateIsPreviewedSavedAndShown() {
+    String key = Api.newTenant();
+    Page page = signedIn(key, 1280);
+    link(page, "New schedule").click();
+    page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("twice-daily");
+    page.getByLabel("Fires").selectOption("every");
+    page.getByLabel("Every").fill("12h");
+    java.time.LocalDate tomorrow = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(1);
+    String start = tomorrow.minusDays(1) + "T00:00:00Z";
+    page.getByLabel("Starting at (optional)").fill(start);
+    String end = tomorrow.plusDays(3) + "T00:00:00Z";
+    page.getByLabel("Ending at (optional)").fill(end);
+    page.getByLabel("Time zone").fill("UTC");
+
+    // A bad date is named next to its field.
+    page.getByLabel("Not on these dates (optional)").fill(tomorrow + ", 2026-13-01");
+    assertThat(page.locator("#excludeDates-error"))
+        .hasText("'2026-13-01' is not a local date like 2026-12-25");
+
+    // What is left of today (0 or 1), nothing tomorrow, then 00:00 and 12:00 up to endAt (5).
+    page.getByLabel("Not on these dates (optional)").fill(tomorrow.toString());
+    page.getByLabel("URL").fill("https://example.com/hooks/twice");
+    assertThat(page.locator("#excludeDates-error")).hasText("");
+    assertThat(page.locator("#preview li")).hasCount(5);
+    assertNoneOn(page.locator("#preview li time"), tomorrow);
+    shot(page, "form-bounds");
+    button(page, "Create").click();
+
+    assertThat(page.locator("h1")).containsText("twice-daily");
+    assertThat(page.locator("dl.definition dd", new Page.LocatorOptions().setHasText("until")))
+        .hasCount(1);
+    assertThat(page.locator("dl.definition dt", new Page.LocatorOptions().setHasText("Not on")))
+        .hasCount(1);
+    Locator next = page.locator("ol li time");
+    assertThat(next.first()).isVisible();
+    org.assertj.core.api.Assertions.assertThat(next.count()).isBetween(5, 6);
+    assertNoneOn(next, tomorrow);
+    assertThat(next.last())
+        .hasAttribute("title", java.util.regex.Pattern.compile("^" + end.replace("Z", ".000Z")));
+    shot(page, "detail-bounds");
+    as(key)
+        .get("/api/v1/schedules")
+        .then()
+        .body("items[0].schedule.excludeDates", org.hamcrest.Matchers.contains(tomorrow.toString()))
+        .body("items[0].schedule.timezone", org.hamcrest.Matchers.equalTo("UTC"));
+    page.close();
+  }
+
+  private static void assertNoneOn(Locator times, java.time.LocalDate day) {
+    List<?> titles = (List<?>) times.evaluateAll("ts => ts.map(t => t.title)");
+    org.assertj.core.api.Assertions.assertThat(titles)
+        .isNotEmpty()
+        .noneMatch(title -> title.toString().startsWith(day + "T"));
+  }
+
+  @Test
   void failedExecutionShowsItsReasonInTheHistoryAndAmongDeadLetters() {
     String key = Api.newTenant();
     String id = Api.create(key, Api.cronSchedule("flaky-target"));
