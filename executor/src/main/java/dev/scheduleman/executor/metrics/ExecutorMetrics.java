@@ -30,6 +30,7 @@ public final class ExecutorMetrics {
   private final Counter leaseErrors;
   private final Counter cancelled;
   private final Counter completionsBuried;
+  private final Counter hostLimitCuts;
   private final AtomicLong dueBacklog = new AtomicLong();
   private final MeterRegistry registry;
 
@@ -69,6 +70,12 @@ public final class ExecutorMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+    hostLimitCuts =
+        Counter.builder("scheduleman.delivery.host.limit.cuts")
+            .description(
+                "Times a target host timed out, dropped connections or answered 429/503 and this"
+                    + " executor halved the requests it keeps open to it at once")
             .register(registry);
     fenced =
         Counter.builder("scheduleman.leases.fenced")
@@ -140,6 +147,10 @@ public final class ExecutorMetrics {
 
   public void queued(Duration waited) {
     queued.record(waited.isNegative() ? Duration.ZERO : waited);
+  }
+
+  public void hostLimitCut() {
+    hostLimitCuts.increment();
   }
 
   public void fenced(int count) {

@@ -49,6 +49,13 @@ final class Exchange {
     }
   }
 
+  /** How the exchange ended, and what that says about the host's load. */
+  record Result(Delivery delivery, HostLimit.Signal signal) {
+    static Result unsent(Delivery delivery) {
+      return new Result(delivery, HostLimit.Signal.NONE);
+    }
+  }
+
   Exchange(Vertx vertx, HttpClient client, Clock clock, Gate gate) {
     this.vertx = vertx;
     this.client = client;
@@ -61,7 +68,7 @@ final class Exchange {
    * @param firedAt when the request goes out, by the database's clock
    * @return the delivery, or a failed future of {@link LeaseLost} when nothing was written
    */
-  Future<Delivery> run(
+  Future<Result> run(
       ClaimedTrigger trigger,
       Endpoint endpoint,
       InetAddress address,
@@ -76,7 +83,7 @@ final class Exchange {
     // the connect timeout, the same length): this executor hands a trigger to the client only
     // when one of its connections to the host is free, so no time here is spent waiting behind
     // other triggers, and a receiver answering within its timeout is never failed.
-    Promise<Delivery> result = Promise.promise();
+    Promise<Result> result = Promise.promise();
     client
         .request(options)
         .compose(
@@ -93,7 +100,9 @@ final class Exchange {
                       timeoutMs,
                       id -> {
                         if (result.tryComplete(
-                            fail(trigger, firedAt, timedOut(target.timeout())))) {
+                            new Result(
+                                fail(trigger, firedAt, timedOut(target.timeout())),
+                                HostLimit.Signal.OVERLOADED))) {
                           req.reset(0, new TimeoutException("deadline"));
                         }
                       });
@@ -118,19 +127,25 @@ final class Exchange {
               }
               if (done.failed()) {
                 result.tryComplete(
-                    fail(trigger, firedAt, describe(done.cause(), target.timeout())));
+                    new Result(
+                        fail(trigger, firedAt, describe(done.cause(), target.timeout())),
+                        signalOf(done.cause())));
                 return;
               }
               Answer answer = done.result();
               Instant answeredAt = clock.instant();
               result.tryComplete(
-                  Delivery.answered(
-                      trigger,
-                      firedAt,
-                      Duration.between(firedAt, answeredAt),
-                      answer.status(),
-                      answer.excerpt(),
-                      RetryAfter.parse(answer.retryAfter(), answeredAt).orElse(null)));
+                  new Result(
+                      Delivery.answered(
+                          trigger,
+                          firedAt,
+                          Duration.between(firedAt, answeredAt),
+                          answer.status(),
+                          answer.excerpt(),
+                          RetryAfter.parse(answer.retryAfter(), answeredAt).orElse(null)),
+                      answer.status() == 429 || answer.status() == 503
+                          ? HostLimit.Signal.OVERLOADED
+                          : HostLimit.Signal.ANSWERED));
             });
     return result.future();
   }
@@ -221,8 +236,8 @@ final class Exchange {
     return "timed out after " + Durations.formatCompact(timeout);
   }
 
-  /** A failure as a person would say it, without Java class names. */
-  static String describe(Throwable failure, Duration timeout) {
+  /** The cause that names what went wrong. */
+  private static Throwable rootOf(Throwable failure) {
     Throwable cause = failure;
     while (cause.getCause() != null && cause.getCause() != cause) {
       if (cause instanceof ConnectException
@@ -233,6 +248,34 @@ final class Exchange {
       }
       cause = cause.getCause();
     }
+    return cause;
+  }
+
+  /**
+   * What a failed exchange says about the host's load: a timeout, or a connection lost before the
+   * answer, says it has more than it can answer; a refused connection, a failed handshake or an
+   * unknown name says nothing about load.
+   */
+  static HostLimit.Signal signalOf(Throwable failure) {
+    Throwable cause = rootOf(failure);
+    String message = cause.getMessage() == null ? "" : cause.getMessage();
+    if (cause instanceof ConnectException
+        || cause instanceof UnknownHostException
+        || cause instanceof SSLException
+        || message.contains("Connection refused")) {
+      return HostLimit.Signal.NONE;
+    }
+    if (cause instanceof TimeoutException
+        || message.toLowerCase().contains("timeout")
+        || message.contains("closed")) {
+      return HostLimit.Signal.OVERLOADED;
+    }
+    return HostLimit.Signal.NONE;
+  }
+
+  /** A failure as a person would say it, without Java class names. */
+  static String describe(Throwable failure, Duration timeout) {
+    Throwable cause = rootOf(failure);
     String message = cause.getMessage() == null ? "" : cause.getMessage();
     if (cause instanceof UnknownHostException) {
       return "unknown host " + message;

@@ -5,6 +5,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -14,7 +15,9 @@ import java.util.concurrent.Executor;
  * a host's connections are busy waits here, not in the HTTP client's pool: so the target's timeout
  * starts only once a connection is the trigger's, and waiting for one of this executor's own
  * connections is never counted as the target's failure. The HTTP client's pool has as many
- * connections per host as there are slots, so it never queues.
+ * connections per host as there are slots, so it never queues. How many of a host's slots are used
+ * at once follows how the host answers ({@link HostLimit}); what a host has taught is kept for the
+ * {@value #REMEMBERED} hosts used last.
  */
 final class HostSlots {
 
@@ -24,11 +27,25 @@ final class HostSlots {
   private static final class Host {
     int inUse;
     final ArrayDeque<Waiter> waiting = new ArrayDeque<>();
+    final HostLimit limit;
+
+    Host(HostLimit limit) {
+      this.limit = limit;
+    }
   }
+
+  static final int REMEMBERED = 10_000;
 
   private final int perHost;
   private final Executor later;
   private final Map<String, Host> hosts = new HashMap<>();
+  private final Map<String, HostLimit> limits =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, HostLimit> eldest) {
+          return size() > REMEMBERED;
+        }
+      };
   private int queued;
 
   /**
@@ -44,8 +61,10 @@ final class HostSlots {
   void acquire(String host, ClaimedTrigger trigger, Runnable start) {
     Waiter w = new Waiter(trigger, System.nanoTime(), start);
     synchronized (this) {
-      Host h = hosts.computeIfAbsent(host, k -> new Host());
-      if (h.inUse >= perHost) {
+      Host h =
+          hosts.computeIfAbsent(
+              host, k -> new Host(limits.computeIfAbsent(k, n -> new HostLimit(perHost))));
+      if (h.inUse >= h.limit.current()) {
         h.waiting.addLast(w);
         queued++;
         return;
@@ -55,25 +74,42 @@ final class HostSlots {
     w.start().run();
   }
 
-  /** A connection of {@code host} is free again: the next waiter, if any, gets it. */
-  void release(String host) {
-    Waiter next;
+  /**
+   * A connection of {@code host} is free again, after a request that ended as {@code signal}: the
+   * host's limit learns from it, and the next waiters get the connections it allows.
+   *
+   * @param sentAtNanos when the request went out ({@link System#nanoTime()}); unused for {@link
+   *     HostLimit.Signal#NONE}
+   * @return true when this request cut the host's limit
+   */
+  boolean release(String host, HostLimit.Signal signal, long sentAtNanos) {
+    List<Waiter> next = new ArrayList<>(1);
+    boolean cut;
     synchronized (this) {
       Host h = hosts.get(host);
       if (h == null) {
-        return;
+        return false;
       }
-      next = h.waiting.pollFirst();
-      if (next == null) {
-        h.inUse--;
-        if (h.inUse == 0) {
-          hosts.remove(host);
-        }
-        return;
+      boolean heldBack = !h.waiting.isEmpty() || h.inUse >= h.limit.current();
+      h.inUse--;
+      cut = h.limit.ended(signal, sentAtNanos, System.nanoTime(), heldBack);
+      while (!h.waiting.isEmpty() && h.inUse < h.limit.current()) {
+        next.add(h.waiting.pollFirst());
+        h.inUse++;
+        queued--;
       }
-      queued--;
+      if (h.inUse == 0 && h.waiting.isEmpty()) {
+        hosts.remove(host);
+      }
     }
-    later.execute(next.start());
+    next.forEach(w -> later.execute(w.start()));
+    return cut;
+  }
+
+  /** How many requests {@code host} may have on the wire at once now. */
+  synchronized int limitOf(String host) {
+    HostLimit limit = limits.get(host);
+    return limit == null ? perHost : limit.current();
   }
 
   /** Takes a waiting trigger back; false when it is not waiting (it has a connection already). */

@@ -120,6 +120,10 @@ public final class WarmUp {
 
   /** A one-off trigger to {@code url}, as if just claimed, with a lease of 30 s. */
   static ClaimedTrigger trigger(String url, List<String> secrets) {
+    return trigger(url, secrets, Duration.ofSeconds(5));
+  }
+
+  static ClaimedTrigger trigger(String url, List<String> secrets, Duration timeout) {
     Instant now = Instant.now();
     return new ClaimedTrigger(
         UUID.randomUUID(),
@@ -129,11 +133,7 @@ public final class WarmUp {
         TriggerRules.of(
             new AtSpec(now), new RetryPolicy(1, Duration.ZERO, Duration.ZERO, OnExhausted.DEAD)),
         new Target(
-            url,
-            "POST",
-            Map.of("content-type", "application/json"),
-            "{\"warm\":true}",
-            Duration.ofSeconds(5)),
+            url, "POST", Map.of("content-type", "application/json"), "{\"warm\":true}", timeout),
         secrets,
         now,
         Optional.empty());

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * The third stage: sends a due trigger's webhook. In order, for each trigger: a row that cannot be
@@ -33,6 +34,8 @@ import java.util.function.Consumer;
  * Delivery} to the next stage, or as dropped; nothing is thrown.
  */
 public final class WebhookSender implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(WebhookSender.class);
 
   private final Vertx vertx;
   private final HttpClient client;
@@ -123,24 +126,38 @@ public final class WebhookSender implements AutoCloseable {
 
   private void admitted(ClaimedTrigger trigger, Endpoint endpoint, boolean admitted) {
     if (!admitted) {
-      slots.release(endpoint.slot());
+      slots.release(endpoint.slot(), HostLimit.Signal.NONE, 0);
       dropped.accept(trigger);
       return;
     }
     notBefore(
         trigger,
-        () ->
-            attempt(trigger, endpoint)
-                .onComplete(
-                    done -> {
-                      slots.release(endpoint.slot());
-                      if (done.failed() && done.cause() instanceof Exchange.LeaseLost) {
-                        metrics.leasesLost(1);
-                        dropped.accept(trigger);
-                        return;
-                      }
-                      emit(done.succeeded() ? done.result() : failed(trigger, "request failed"));
-                    }));
+        () -> {
+          long sentAt = System.nanoTime();
+          attempt(trigger, endpoint)
+              .onComplete(
+                  done -> {
+                    HostLimit.Signal signal =
+                        done.succeeded() ? done.result().signal() : HostLimit.Signal.NONE;
+                    if (slots.release(endpoint.slot(), signal, sentAt)) {
+                      metrics.hostLimitCut();
+                      LOG.debugf(
+                          "%s is overloaded (%s): at most %d requests at once from here",
+                          endpoint.slot(),
+                          done.result().delivery().error(),
+                          slots.limitOf(endpoint.slot()));
+                    }
+                    if (done.failed() && done.cause() instanceof Exchange.LeaseLost) {
+                      metrics.leasesLost(1);
+                      dropped.accept(trigger);
+                      return;
+                    }
+                    emit(
+                        done.succeeded()
+                            ? done.result().delivery()
+                            : failed(trigger, "request failed"));
+                  });
+        });
   }
 
   /** Runs {@code go} once the database's clock has reached the trigger's instant. */
@@ -153,7 +170,7 @@ public final class WebhookSender implements AutoCloseable {
     }
   }
 
-  private Future<Delivery> attempt(ClaimedTrigger trigger, Endpoint endpoint) {
+  private Future<Exchange.Result> attempt(ClaimedTrigger trigger, Endpoint endpoint) {
     Instant firedAt = clock.instant();
     metrics.lateness(Duration.between(trigger.fireAt(), firedAt));
     if (targets.allowPrivate()) {
@@ -163,21 +180,19 @@ public final class WebhookSender implements AutoCloseable {
     String host = endpoint.host();
     Optional<String> refused = targets.checkHost(host);
     if (refused.isPresent()) {
-      return Future.succeededFuture(failed(trigger, "target refused: " + refused.get()));
+      return unsent(trigger, "target refused: " + refused.get());
     }
     return resolve(host)
         .transform(
             resolved -> {
               if (resolved.failed()) {
-                return Future.succeededFuture(
-                    failed(
-                        trigger, Exchange.describe(resolved.cause(), trigger.target().timeout())));
+                return unsent(
+                    trigger, Exchange.describe(resolved.cause(), trigger.target().timeout()));
               }
               InetAddress address = resolved.result();
               Optional<String> rebound = targets.checkResolved(address);
               if (rebound.isPresent()) {
-                return Future.succeededFuture(
-                    failed(trigger, "target refused: " + host + " " + rebound.get()));
+                return unsent(trigger, "target refused: " + host + " " + rebound.get());
               }
               return exchange.run(trigger, endpoint, address, firedAt, signer(trigger));
             });
@@ -190,6 +205,10 @@ public final class WebhookSender implements AutoCloseable {
    */
   private Future<InetAddress> resolve(String host) {
     return vertx.executeBlocking(() -> InetAddress.getByName(host), false);
+  }
+
+  private Future<Exchange.Result> unsent(ClaimedTrigger trigger, String error) {
+    return Future.succeededFuture(Exchange.Result.unsent(failed(trigger, error)));
   }
 
   private void emit(Delivery delivery) {
@@ -213,6 +232,18 @@ public final class WebhookSender implements AutoCloseable {
   /** Takes back every trigger waiting for a connection (the executor stops). */
   public List<ClaimedTrigger> cancelQueued() {
     return slots.cancelAll();
+  }
+
+  /**
+   * How many requests this executor keeps open at once to the host and port of {@code url} now: the
+   * connections per host, or fewer after the host was overloaded.
+   */
+  public int limitOf(String url) {
+    try {
+      return slots.limitOf(endpoints.of(url).slot());
+    } catch (Endpoint.Unusable e) {
+      return 0;
+    }
   }
 
   /** Triggers due and waiting for one of this executor's connections. */
