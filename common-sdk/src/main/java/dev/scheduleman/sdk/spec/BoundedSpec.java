@@ -6,18 +6,21 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * A recurring spec whose occurrences are limited by {@link Bounds}: the base spec's occurrences
- * between {@code startAt} and {@code endAt} that do not fall on an excluded date. Once no
- * occurrence is left (after {@code endAt}), {@link #nextAfter} is empty, so the schedule completes.
+ * A recurring spec with its options: occurrences limited by {@link Bounds} (the base spec's
+ * occurrences between {@code startAt} and {@code endAt} that do not fall on an excluded date; once
+ * none is left, after {@code endAt}, {@link #nextAfter} is empty, so the schedule completes), and
+ * what happens to occurrences missed while no executor could fire them ({@link Misfire}).
  *
  * <p>An excluded date is skipped as a whole, one step per date, so an interval of a second over a
  * year of exclusions costs at most {@value Bounds#MAX_EXCLUDED_DATES} steps, not one per second.
  */
-public record BoundedSpec(ScheduleSpec base, Bounds bounds) implements ScheduleSpec {
+public record BoundedSpec(ScheduleSpec base, Bounds bounds, Misfire misfire)
+    implements ScheduleSpec {
 
   public BoundedSpec {
     Objects.requireNonNull(base, "base");
     Objects.requireNonNull(bounds, "bounds");
+    Objects.requireNonNull(misfire, "misfire");
     if (!base.recurring() || base instanceof BoundedSpec) {
       throw new IllegalArgumentException("bounds apply to a cron or interval spec: " + base);
     }
@@ -25,7 +28,12 @@ public record BoundedSpec(ScheduleSpec base, Bounds bounds) implements ScheduleS
 
   /** The spec itself when nothing is bounded, else the spec within its bounds. */
   public static ScheduleSpec of(ScheduleSpec base, Bounds bounds) {
-    return bounds.isNone() ? base : new BoundedSpec(base, bounds);
+    return of(base, bounds, Misfire.DEFAULT);
+  }
+
+  /** The spec itself when it has no options, else the spec with them. */
+  public static ScheduleSpec of(ScheduleSpec base, Bounds bounds, Misfire misfire) {
+    return bounds.isNone() && misfire.isDefault() ? base : new BoundedSpec(base, bounds, misfire);
   }
 
   /** The spec without its bounds. */
@@ -35,7 +43,14 @@ public record BoundedSpec(ScheduleSpec base, Bounds bounds) implements ScheduleS
 
   /** The bounds of a spec; none for an unbounded one. */
   public static Optional<Bounds> boundsOf(ScheduleSpec spec) {
-    return spec instanceof BoundedSpec bounded ? Optional.of(bounded.bounds()) : Optional.empty();
+    return spec instanceof BoundedSpec bounded && !bounded.bounds().isNone()
+        ? Optional.of(bounded.bounds())
+        : Optional.empty();
+  }
+
+  /** What a spec does with missed occurrences. */
+  public static Misfire misfireOf(ScheduleSpec spec) {
+    return spec instanceof BoundedSpec bounded ? bounded.misfire() : Misfire.DEFAULT;
   }
 
   @Override

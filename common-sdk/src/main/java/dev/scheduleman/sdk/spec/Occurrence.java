@@ -44,6 +44,14 @@ public record Occurrence(Instant fireAt, Instant scheduledFor) {
     return Optional.of(new Occurrence(now, latestMissed));
   }
 
+  /**
+   * The trigger that follows the occurrence {@code scheduledFor} when missed occurrences are each
+   * fired: the very next one, at once if it is due already.
+   */
+  public static Optional<Occurrence> each(ScheduleSpec spec, Instant scheduledFor, Instant now) {
+    return spec.nextAfter(scheduledFor).map(next -> new Occurrence(later(next, now), next));
+  }
+
   private static Instant later(Instant a, Instant b) {
     return a.isAfter(b) ? a : b;
   }

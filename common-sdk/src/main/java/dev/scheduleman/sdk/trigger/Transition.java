@@ -18,6 +18,12 @@ public sealed interface Transition {
     }
   }
 
+  /**
+   * A claimed occurrence that is not fired: it was missed, and the schedule's misfire policy skips
+   * missed occurrences. Its executor completes it as {@link TriggerEvent#SKIPPED}.
+   */
+  record Skipped(String why) implements Transition {}
+
   /** Nothing changes (pausing a paused schedule): nothing is written. */
   record Unchanged(String why) implements Transition {}
 

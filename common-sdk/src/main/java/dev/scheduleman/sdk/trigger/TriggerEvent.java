@@ -21,7 +21,9 @@ public enum TriggerEvent {
   /** Any other answer, a timeout or no answer. */
   FAILED("complete"),
   /** The trigger could not be fired as stored (its spec or target no longer parses). */
-  DEFECTIVE("complete");
+  DEFECTIVE("complete"),
+  /** The occurrence was missed and is not fired: the schedule's misfire policy is {@code skip}. */
+  SKIPPED("complete");
 
   private final String verb;
 
@@ -36,7 +38,7 @@ public enum TriggerEvent {
 
   /** True for the outcomes of a delivery. */
   public boolean isDelivery() {
-    return this == SUCCEEDED || this == FAILED || this == DEFECTIVE;
+    return this == SUCCEEDED || this == FAILED || this == DEFECTIVE || this == SKIPPED;
   }
 
   /** True for what executors report (a claim, a delivery), false for users' writes. */

@@ -6,6 +6,8 @@ import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.retry.Backoff;
 import dev.scheduleman.sdk.retry.RetryAfter;
+import dev.scheduleman.sdk.spec.BoundedSpec;
+import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.spec.Occurrence;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import java.time.Duration;
@@ -28,7 +30,9 @@ import java.util.random.RandomGenerator;
  *   <li>A retry keeps the execution id (receivers deduplicate on it) and counts the attempt.
  *   <li>A dead schedule keeps its last trigger without a fire time, so that re-arming fires it
  *       again under the same id.
- *   <li>Missed occurrences coalesce: after downtime, one catch-up fire, then the normal cadence.
+ *   <li>Missed occurrences follow the schedule's {@link Misfire} policy: by default they coalesce
+ *       (after downtime, one catch-up fire, then the normal cadence); {@code skip} fires none of
+ *       those later than the threshold, {@code all} fires each, at most {@code maxCatchUp}.
  * </ul>
  */
 public final class TriggerStateMachine {
@@ -115,16 +119,23 @@ public final class TriggerStateMachine {
               ? rearm(current, now)
               : refuse(event, state, "only a dead schedule can be re-armed");
       case CLAIMED -> claimed(rules, current, now);
-      case SUCCEEDED, FAILED, DEFECTIVE -> throw new AssertionError(event);
+      case SUCCEEDED, FAILED, DEFECTIVE, SKIPPED -> throw new AssertionError(event);
     };
   }
 
   /**
-   * A claimed trigger about to fire. A first attempt of a recurring schedule that was due long
-   * enough ago for later occurrences to have passed too (the executors were down) is the one
-   * catch-up of all of them: it fires once, standing for the latest missed occurrence (its {@code
-   * Scheduleman-Scheduled-For}), and the cadence goes on from there. A retry keeps the occurrence
-   * it retries.
+   * A claimed trigger about to fire. A retry keeps the occurrence it retries. A first attempt of a
+   * recurring schedule follows its {@link Misfire} policy when later occurrences are due too (the
+   * executors were down, or far behind):
+   *
+   * <ul>
+   *   <li>{@code latest}: it is the one catch-up of all of them, standing for the latest one due
+   *       (its {@code Scheduleman-Scheduled-For}), and the cadence goes on from there;
+   *   <li>{@code skip}: the latest one due fires if it is not later than the threshold; else none
+   *       does ({@link Transition.Skipped}), and the schedule goes on with its next occurrence;
+   *   <li>{@code all}: each fires in turn, this one first, unless more than {@code maxCatchUp} are
+   *       due: then the oldest are dropped and the first fired is the {@code maxCatchUp}-th latest.
+   * </ul>
    */
   private static Transition claimed(TriggerRules rules, TriggerState current, Instant now) {
     PendingTrigger claimed = current.pending();
@@ -135,13 +146,49 @@ public final class TriggerStateMachine {
     if (spec.isEmpty() || !spec.get().recurring() || claimed.attempt() > 0) {
       return new Transition.Unchanged("fires as claimed");
     }
-    Optional<Instant> following = spec.get().nextAfter(claimed.scheduledFor());
+    Misfire misfire = BoundedSpec.misfireOf(spec.get());
+    Instant scheduled = claimed.scheduledFor();
+    if (misfire.policy() == Misfire.Policy.SKIP) {
+      Instant latest = spec.get().latestAtOrBefore(now).orElse(scheduled);
+      if (latest.isBefore(scheduled)) {
+        latest = scheduled;
+      }
+      if (Duration.between(latest, now).compareTo(misfire.threshold()) > 0) {
+        return new Transition.Skipped("missed by more than the threshold; skipped");
+      }
+      return latest.equals(scheduled)
+          ? new Transition.Unchanged("fires as claimed")
+          : active(claimed.standingFor(latest), false, "the latest occurrence, on time");
+    }
+    Optional<Instant> following = spec.get().nextAfter(scheduled);
     if (following.isEmpty() || following.get().isAfter(now)) {
       return new Transition.Unchanged("fires as claimed");
+    }
+    if (misfire.policy() == Misfire.Policy.ALL) {
+      Optional<Instant> oldest = oldestCaughtUp(spec.get(), now, misfire.maxCatchUp());
+      return oldest.isPresent() && oldest.get().isAfter(scheduled)
+          ? active(
+              claimed.standingFor(oldest.get()),
+              false,
+              "catch-up of the latest maxCatchUp missed occurrences, oldest first")
+          : new Transition.Unchanged("fires as claimed; each missed occurrence follows");
     }
     Instant latest = spec.get().latestAtOrBefore(now).orElse(following.get());
     return active(
         claimed.standingFor(latest), false, "one catch-up, for the latest missed occurrence");
+  }
+
+  /** The {@code count}-th latest occurrence at or before {@code now}, or the earliest there is. */
+  private static Optional<Instant> oldestCaughtUp(ScheduleSpec spec, Instant now, int count) {
+    Optional<Instant> cursor = spec.latestAtOrBefore(now);
+    for (int i = 1; i < count && cursor.isPresent(); i++) {
+      Optional<Instant> before = spec.latestAtOrBefore(cursor.get().minusNanos(1));
+      if (before.isEmpty()) {
+        break;
+      }
+      cursor = before;
+    }
+    return cursor;
   }
 
   private static Transition delivered(
@@ -157,6 +204,9 @@ public final class TriggerStateMachine {
     PendingTrigger fired = current.pending();
     int attempt = fired.attempt() + 1;
     Optional<ScheduleSpec> spec = rules.spec();
+    if (event == TriggerEvent.SKIPPED && spec.isPresent()) {
+      return onTime(spec.get(), now, "missed occurrence skipped; next occurrence, new id");
+    }
     if (event == TriggerEvent.DEFECTIVE || spec.isEmpty()) {
       return dead(
           fired,
@@ -203,12 +253,27 @@ public final class TriggerStateMachine {
                     "no occurrence left"));
   }
 
+  /** The schedule's first occurrence after {@code now}, under a new id; or completion. */
+  private static Transition onTime(ScheduleSpec spec, Instant now, String why) {
+    return spec.nextAfter(now)
+        .<Transition>map(next -> active(PendingTrigger.fresh(next, next, Ids.newId()), false, why))
+        .orElseGet(
+            () ->
+                new Transition.Moved(
+                    new TriggerState(ScheduleState.COMPLETED, PendingTrigger.none()),
+                    false,
+                    "missed occurrence skipped; no occurrence left"));
+  }
+
   /** After occurrence {@code fired} was delivered (or given up): the next one, or completion. */
   private static Transition following(
       ScheduleSpec spec, PendingTrigger fired, Instant now, boolean exhausted) {
     String prefix = exhausted ? "dead letter; " : "";
-    return Occurrence.after(spec, fired.scheduledFor(), now)
-        .<Transition>map(
+    Optional<Occurrence> next =
+        BoundedSpec.misfireOf(spec).policy() == Misfire.Policy.ALL
+            ? Occurrence.each(spec, fired.scheduledFor(), now)
+            : Occurrence.after(spec, fired.scheduledFor(), now);
+    return next.<Transition>map(
             o ->
                 active(
                     PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),

@@ -106,7 +106,7 @@ class BoundedSpecTest {
     assertThatThrownBy(() -> Bounds.of(null, null, tooMany, BERLIN))
         .isInstanceOf(InvalidSpecException.class);
     Bounds none = Bounds.of(null, null, List.of(), BERLIN);
-    assertThatThrownBy(() -> new BoundedSpec(new AtSpec(start), none))
+    assertThatThrownBy(() -> new BoundedSpec(new AtSpec(start), none, Misfire.DEFAULT))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

@@ -186,6 +186,15 @@ class TriggerStateMachineTest {
         ONE_OFF_CONTINUE,
         Expect.moved(DEAD, Id.SAME, null, 3).lastOne());
 
+    // Missed and skipped (misfire policy skip): not fired; the next occurrence from now.
+    when(
+        From.ACTIVE_LEASED, TriggerEvent.SKIPPED, RECURRING, Expect.moved(ACTIVE, Id.NEW, NEXT, 0));
+    when(
+        From.ACTIVE_LEASED,
+        TriggerEvent.SKIPPED,
+        ONE_OFF,
+        Expect.moved(COMPLETED, Id.NONE, null, 0));
+
     // Claimed on time: fires as it is. Claimed after downtime: one catch-up (see the test below).
     when(From.ACTIVE_LEASED, TriggerEvent.CLAIMED, RECURRING, Expect.unchanged());
     when(From.ACTIVE_LEASED, TriggerEvent.CLAIMED, ONE_OFF, Expect.unchanged());
@@ -257,7 +266,11 @@ class TriggerStateMachineTest {
   /** What executors report: only an active trigger is claimed or delivered. */
   static Set<TriggerEvent> deliveries() {
     return EnumSet.of(
-        TriggerEvent.CLAIMED, TriggerEvent.SUCCEEDED, TriggerEvent.FAILED, TriggerEvent.DEFECTIVE);
+        TriggerEvent.CLAIMED,
+        TriggerEvent.SUCCEEDED,
+        TriggerEvent.FAILED,
+        TriggerEvent.DEFECTIVE,
+        TriggerEvent.SKIPPED);
   }
 
   static Transition run(From from, TriggerEvent event, TriggerRules rules) {

@@ -77,6 +77,11 @@ class TriggerTableDocsTest {
               "not fireable (spec or target unreadable)",
               TriggerEvent.DEFECTIVE,
               TriggerStateMachineTest.RECURRING,
+              false),
+          new Row(
+              "missed, misfire policy `skip`",
+              TriggerEvent.SKIPPED,
+              TriggerStateMachineTest.RECURRING,
               false));
 
   private static final List<String> COLUMNS =
@@ -120,6 +125,9 @@ class TriggerTableDocsTest {
             : TriggerStateMachineTest.run(from, row.event(), row.rules());
     if (t instanceof Transition.Moved m) {
       return "**" + m.to().state() + "**: " + m.why();
+    }
+    if (t instanceof Transition.Skipped s) {
+      return "not fired: " + s.why();
     }
     if (t instanceof Transition.Unchanged u) {
       return row.event().byExecutor() ? "fires as claimed" : "no change";
