@@ -34,6 +34,7 @@ public final class ScheduleColumns {
       id, tenant_id, name, description, labels::text AS labels,
       spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at,
       exclude_dates::text AS exclude_dates,
+      misfire_policy, misfire_threshold_ms, misfire_max_catch_up,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
@@ -76,6 +77,10 @@ public final class ScheduleColumns {
     setInstant(s, ++i, spec.startAt());
     setInstant(s, ++i, spec.endAt());
     s.setString(++i, Sql.dateArray(spec.excludeDates()));
+    s.setString(++i, spec.misfirePolicy());
+    Sql.setNullableLong(s, ++i, spec.misfireThresholdMs());
+    Sql.setNullableLong(
+        s, ++i, spec.misfireMaxCatchUp() == null ? null : (long) spec.misfireMaxCatchUp());
     return i;
   }
 
@@ -145,7 +150,10 @@ public final class ScheduleColumns {
         getLong(r, "interval_ms"),
         getInstant(r, "start_at"),
         getInstant(r, "end_at"),
-        Sql.getDateArray(r, "exclude_dates"));
+        Sql.getDateArray(r, "exclude_dates"),
+        r.getString("misfire_policy"),
+        getLong(r, "misfire_threshold_ms"),
+        getInteger(r, "misfire_max_catch_up"));
   }
 
   public static Target mapTarget(ResultSet r) throws SQLException {

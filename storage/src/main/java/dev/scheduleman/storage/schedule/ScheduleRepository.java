@@ -36,12 +36,14 @@ public final class ScheduleRepository {
       INSERT INTO schedule (
           bucket, id, tenant_id, name, description, labels,
           spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at, exclude_dates,
+          misfire_policy, misfire_threshold_ms, misfire_max_catch_up,
           target_url, target_method, target_headers, target_body, timeout_ms,
           max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
           next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
           version, created_at, updated_at)
       VALUES (schedule_bucket(?), ?, ?, ?, ?, ?::jsonb,
               ?, ?, ?, ?, ?, ?, ?, ?::date[],
+              ?, ?, ?,
               ?, ?, ?::jsonb, ?, ?,
               ?, ?, ?, ?, ?, ?,
               ?, ?, ?, ?, ?, ?, ?,
@@ -153,6 +155,7 @@ public final class ScheduleRepository {
          SET name = ?, description = ?, labels = ?::jsonb,
              spec_kind = ?, cron = ?, timezone = ?, fire_at = ?, interval_ms = ?, start_at = ?,
              end_at = ?, exclude_dates = ?::date[],
+             misfire_policy = ?, misfire_threshold_ms = ?, misfire_max_catch_up = ?,
              target_url = ?, target_method = ?, target_headers = ?::jsonb, target_body = ?,
              timeout_ms = ?,
              max_attempts = ?, min_backoff_ms = ?, max_backoff_ms = ?, on_exhausted = ?,

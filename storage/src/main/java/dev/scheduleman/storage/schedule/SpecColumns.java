@@ -6,6 +6,7 @@ import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.sdk.spec.ScheduleSpec.Kind;
 import java.time.Duration;
@@ -22,7 +23,8 @@ import java.util.Objects;
  *
  * <p>{@code startAt} is an interval's first occurrence, or the instant a cron schedule starts at;
  * {@code endAt} and {@code excludeDates} bound either. {@code timezone} is the cron expression's
- * zone, or the zone an interval schedule's excluded dates are in.
+ * zone, or the zone an interval schedule's excluded dates are in. The misfire columns are all null
+ * for the default policy ({@link Misfire#DEFAULT}).
  */
 public record SpecColumns(
     Kind kind,
@@ -32,7 +34,10 @@ public record SpecColumns(
     Long intervalMs,
     Instant startAt,
     Instant endAt,
-    List<LocalDate> excludeDates) {
+    List<LocalDate> excludeDates,
+    String misfirePolicy,
+    Long misfireThresholdMs,
+    Integer misfireMaxCatchUp) {
 
   public SpecColumns {
     Objects.requireNonNull(kind, "kind");
@@ -44,13 +49,28 @@ public record SpecColumns(
     Instant endAt = bounds == null ? null : bounds.endAt();
     List<LocalDate> excluded = bounds == null ? List.of() : List.copyOf(bounds.excludeDates());
     ScheduleSpec base = BoundedSpec.unbounded(spec);
+    Misfire misfire = BoundedSpec.misfireOf(spec);
+    String policy = misfire.isDefault() ? null : misfire.policy().wire();
+    Long thresholdMs = misfire.isDefault() ? null : misfire.threshold().toMillis();
+    Integer maxCatchUp = misfire.isDefault() ? null : misfire.maxCatchUp();
     if (base instanceof CronSpec cron) {
       Instant startAt = bounds == null ? null : bounds.startAt();
       return new SpecColumns(
-          Kind.CRON, cron.expression(), cron.zone().getId(), null, null, startAt, endAt, excluded);
+          Kind.CRON,
+          cron.expression(),
+          cron.zone().getId(),
+          null,
+          null,
+          startAt,
+          endAt,
+          excluded,
+          policy,
+          thresholdMs,
+          maxCatchUp);
     }
     if (base instanceof AtSpec at) {
-      return new SpecColumns(Kind.AT, null, null, at.at(), null, null, null, List.of());
+      return new SpecColumns(
+          Kind.AT, null, null, at.at(), null, null, null, List.of(), null, null, null);
     }
     EverySpec every = (EverySpec) base;
     String zone = excluded.isEmpty() ? null : bounds.zone().getId();
@@ -62,7 +82,10 @@ public record SpecColumns(
         every.interval().toMillis(),
         every.startAt(),
         endAt,
-        excluded);
+        excluded,
+        policy,
+        thresholdMs,
+        maxCatchUp);
   }
 
   /**
@@ -72,14 +95,25 @@ public record SpecColumns(
     return switch (kind) {
       case CRON -> {
         CronSpec cron = CronSpec.parse(cron(), timezone);
-        yield BoundedSpec.of(cron, Bounds.of(startAt, endAt, excludeDates, cron.zone()));
+        yield BoundedSpec.of(cron, Bounds.of(startAt, endAt, excludeDates, cron.zone()), misfire());
       }
       case AT -> new AtSpec(fireAt);
       case EVERY ->
           BoundedSpec.of(
               new EverySpec(Duration.ofMillis(intervalMs), startAt),
-              Bounds.of(null, endAt, excludeDates, excludedDatesZone()));
+              Bounds.of(null, endAt, excludeDates, excludedDatesZone()),
+              misfire());
     };
+  }
+
+  /** The stored misfire policy; the default when none is stored. */
+  private Misfire misfire() {
+    return misfirePolicy == null
+        ? Misfire.DEFAULT
+        : new Misfire(
+            Misfire.Policy.parse(misfirePolicy),
+            Duration.ofMillis(misfireThresholdMs),
+            misfireMaxCatchUp);
   }
 
   private ZoneId excludedDatesZone() {

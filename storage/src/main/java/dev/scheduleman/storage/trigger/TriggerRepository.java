@@ -97,6 +97,7 @@ public final class TriggerRepository {
       RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
                 s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
                 s.end_at, s.exclude_dates::text AS exclude_dates,
+                s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up,
                 s.target_url, s.target_method, s.target_headers::text AS target_headers,
                 s.target_body, s.timeout_ms,
                 s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,

@@ -9,6 +9,7 @@ import dev.scheduleman.sdk.spec.BoundedSpec;
 import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
+import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
@@ -70,7 +71,12 @@ class ScheduleRepositoryTest {
         BoundedSpec.of(
             new EverySpec(Duration.ofHours(1), Instant.parse("2030-01-01T00:00:00Z")),
             Bounds.of(null, null, List.of(LocalDate.parse("2030-01-02")), ZoneId.of("Asia/Tokyo")));
-    for (ScheduleSpec spec : List.of(cron, every)) {
+    ScheduleSpec skipping =
+        BoundedSpec.of(
+            new EverySpec(Duration.ofMinutes(5), Instant.parse("2030-01-01T00:00:00Z")),
+            Bounds.of(null, null, List.of(), ZoneId.of("UTC")),
+            new Misfire(Misfire.Policy.ALL, Duration.ofSeconds(90), 12));
+    for (ScheduleSpec spec : List.of(cron, every, skipping)) {
       ScheduleRow row = aSchedule(tenant.id()).withSpec(spec).build();
       schedules.insert(row);
 
