@@ -13,6 +13,7 @@ import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.BoundedSpec;
 import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.EverySpec;
+import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.trigger.Transition;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.sdk.trigger.TriggerRules;
@@ -228,6 +229,75 @@ class DeliveryTest {
         .extracting(r -> r.header("Scheduleman-Scheduled-For"))
         .containsExactlyElementsOf(expected.stream().map(Instant::toString).toList());
     assertThat(stored(row).pending().nextFireAt()).isNull();
+  }
+
+  /**
+   * Executors were down for ten minutes under an every-minute schedule of each misfire policy: what
+   * each fires when an executor comes back (20 s after the latest occurrence), then on time again.
+   */
+  @Test
+  void afterDowntimeEachMisfirePolicyFiresWhatItSays() {
+    Instant start = t0.minus(Duration.ofMinutes(10));
+    Duration minute = Duration.ofMinutes(1);
+    ScheduleRow latest = missed(start, Misfire.DEFAULT, "/latest");
+    ScheduleRow skip =
+        missed(start, new Misfire(Misfire.Policy.SKIP, Duration.ofSeconds(10), 100), "/skip");
+    ScheduleRow all =
+        missed(start, new Misfire(Misfire.Policy.ALL, Duration.ofSeconds(10), 5), "/all");
+    clock.advance(Duration.ofSeconds(20));
+    start("executor-1");
+
+    Instant next = t0.plus(minute);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                pendingFireAt(latest).equals(next)
+                    && pendingFireAt(skip).equals(next)
+                    && pendingFireAt(all).equals(next));
+    assertThat(scheduledFor("/latest")).containsExactly(t0.toString());
+    assertThat(scheduledFor("/skip")).isEmpty();
+    // The five latest of the eleven missed, oldest first, each under its own id.
+    assertThat(scheduledFor("/all"))
+        .containsExactly(
+            t0.minus(minute.multipliedBy(4)).toString(),
+            t0.minus(minute.multipliedBy(3)).toString(),
+            t0.minus(minute.multipliedBy(2)).toString(),
+            t0.minus(minute).toString(),
+            t0.toString());
+    assertThat(receiver.requests()).extracting(r -> r.header("webhook-id")).doesNotHaveDuplicates();
+    // A skipped occurrence was not sent: no attempt in its history, no last run.
+    assertThat(executions.listForSchedule(tenant.id(), skip.id(), null, 10)).isEmpty();
+    assertThat(stored(skip).lastRun()).isNull();
+
+    // Back on time: each fires its next occurrence once.
+    clock.advance(Duration.ofMinutes(1).minusSeconds(20));
+    await().atMost(WAIT).until(() -> receiver.requests().size() == 1 + 5 + 3);
+    for (String path : List.of("/latest", "/skip", "/all")) {
+      assertThat(scheduledFor(path)).as(path).endsWith(next.toString());
+    }
+  }
+
+  private ScheduleRow missed(Instant start, Misfire misfire, String path) {
+    ScheduleRow row =
+        aSchedule(tenant.id())
+            .dueAt(start)
+            .withSpec(
+                BoundedSpec.of(
+                    new EverySpec(Duration.ofMinutes(1), start),
+                    Bounds.of(null, null, List.of(), ZoneOffset.UTC),
+                    misfire))
+            .withUrl(receiver.url(path))
+            .build();
+    schedules.insert(row);
+    return row;
+  }
+
+  private List<String> scheduledFor(String path) {
+    return receiver.requests().stream()
+        .filter(r -> r.path().equals(path))
+        .map(r -> r.header("Scheduleman-Scheduled-For"))
+        .toList();
   }
 
   @Test

@@ -141,7 +141,10 @@ public final class ClaimLoop implements Runnable {
     return batch.size() == want && want == settings.batchSize();
   }
 
-  /** The trigger as it fires: after downtime, one catch-up for the latest missed occurrence. */
+  /**
+   * The trigger as it fires, by the schedule's misfire policy: after downtime, a catch-up standing
+   * for another occurrence, or, when the occurrence was missed and is skipped, not at all.
+   */
   private ClaimedTrigger asFired(ClaimedTrigger trigger, Instant now) {
     Transition t =
         TriggerStateMachine.next(
@@ -150,6 +153,9 @@ public final class ClaimLoop implements Runnable {
             TriggerEvent.CLAIMED,
             now,
             random);
+    if (t instanceof Transition.Skipped skipped) {
+      return trigger.skipping(skipped.why());
+    }
     return t instanceof Transition.Moved moved ? trigger.firing(moved.to().pending()) : trigger;
   }
 

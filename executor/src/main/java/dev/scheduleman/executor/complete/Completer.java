@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -228,7 +229,8 @@ public final class Completer implements AutoCloseable {
             "complete triggers",
             c -> {
               Set<UUID> updated = triggers.complete(c, updates);
-              executions.append(c, batch.stream().map(Completion::attempt).toList());
+              executions.append(
+                  c, batch.stream().map(Completion::attempt).filter(Objects::nonNull).toList());
               return updated;
             });
     int superseded = batch.size() - applied.size();

@@ -8,6 +8,7 @@ import dev.scheduleman.storage.trigger.TriggerUpdate;
  * What a fired trigger leaves behind: its row's new state, and the attempt for the history.
  *
  * @param delivery how the attempt ended (its trigger is held until this is written)
+ * @param attempt the attempt for the history; null for a skipped occurrence, which was not sent
  */
 record Completion(Delivery delivery, TriggerUpdate update, ExecutionRow attempt) {
 

@@ -67,6 +67,18 @@ final class Completions {
     if (!(t instanceof Transition.Moved moved)) {
       throw new IllegalStateException("a claimed trigger cannot be completed: " + t);
     }
+    if (delivery.skipped()) {
+      // Nothing was sent: no attempt in the history, and the schedule's last run stays as it was.
+      return new Completion(
+          delivery,
+          new TriggerUpdate(
+              trigger.scheduleId(),
+              trigger.executionId(),
+              trigger.pending().leaseToken(),
+              moved.to(),
+              null),
+          null);
+    }
     ExecutionRow attempt =
         new ExecutionRow(
             0,

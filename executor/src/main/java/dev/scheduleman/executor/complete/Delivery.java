@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * How one attempt to deliver a claimed trigger ended: what the send stage hands to the completer.
  *
- * @param event {@link TriggerEvent#SUCCEEDED}, {@link TriggerEvent#FAILED}, or {@link
- *     TriggerEvent#DEFECTIVE} for a trigger that could not be fired as stored
+ * @param event {@link TriggerEvent#SUCCEEDED}, {@link TriggerEvent#FAILED}, {@link
+ *     TriggerEvent#DEFECTIVE} for a trigger that could not be fired as stored, or {@link
+ *     TriggerEvent#SKIPPED} for a missed occurrence the misfire policy skips (nothing was sent)
  * @param firedAt when the request started, by the database's clock
  * @param httpStatus the answer's status, or null when there was none
  * @param error why it failed (null on success): a status, a timeout, a refused connection
@@ -89,6 +90,16 @@ public record Delivery(
         "not fired: " + defect,
         null,
         null);
+  }
+
+  /** Not fired: the occurrence was missed and the schedule's misfire policy skips it. */
+  public static Delivery skipped(ClaimedTrigger trigger, Instant at, String why) {
+    return new Delivery(trigger, TriggerEvent.SKIPPED, at, Duration.ZERO, null, why, null, null);
+  }
+
+  /** True when nothing was sent because the occurrence is skipped. */
+  public boolean skipped() {
+    return event == TriggerEvent.SKIPPED;
   }
 
   public boolean succeeded() {

@@ -31,6 +31,7 @@ public final class ExecutorMetrics {
   private final Counter cancelled;
   private final Counter completionsBuried;
   private final Counter hostLimitCuts;
+  private final Counter skipped;
   private final AtomicLong dueBacklog = new AtomicLong();
   private final MeterRegistry registry;
 
@@ -70,6 +71,12 @@ public final class ExecutorMetrics {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofMillis(1))
             .maximumExpectedValue(Duration.ofMinutes(5))
+            .register(registry);
+    skipped =
+        Counter.builder("scheduleman.occurrences.skipped")
+            .description(
+                "Occurrences not fired because they were missed by more than the schedule's"
+                    + " misfire threshold and its policy is skip")
             .register(registry);
     hostLimitCuts =
         Counter.builder("scheduleman.delivery.host.limit.cuts")
@@ -147,6 +154,10 @@ public final class ExecutorMetrics {
 
   public void queued(Duration waited) {
     queued.record(waited.isNegative() ? Duration.ZERO : waited);
+  }
+
+  public void skipped() {
+    skipped.increment();
   }
 
   public void hostLimitCut() {

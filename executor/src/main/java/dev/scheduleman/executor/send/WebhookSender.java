@@ -92,6 +92,11 @@ public final class WebhookSender implements AutoCloseable {
         emit(Delivery.notFired(trigger, clock.instant(), trigger.defect().get()));
         return;
       }
+      if (trigger.skipped().isPresent()) {
+        metrics.skipped();
+        delivered.accept(Delivery.skipped(trigger, clock.instant(), trigger.skipped().get()));
+        return;
+      }
       Endpoint endpoint;
       try {
         endpoint = endpoints.of(trigger.target().url());

@@ -18,6 +18,8 @@ import java.util.UUID;
  * @param signingSecrets the tenant's current secret, then a rotated one still in its grace period
  * @param databaseNow the database's clock when the claim ran
  * @param defect why the row cannot be fired as stored, if it cannot (it is then buried)
+ * @param skipped why the claimed occurrence is not fired, if it is not: it was missed, and the
+ *     schedule's misfire policy skips missed occurrences (it then completes as skipped)
  */
 public record ClaimedTrigger(
     UUID scheduleId,
@@ -27,7 +29,30 @@ public record ClaimedTrigger(
     Target target,
     List<String> signingSecrets,
     Instant databaseNow,
-    Optional<String> defect) {
+    Optional<String> defect,
+    Optional<String> skipped) {
+
+  /** A claimed trigger that fires (unless it is a defect). */
+  public ClaimedTrigger(
+      UUID scheduleId,
+      UUID tenantId,
+      PendingTrigger pending,
+      TriggerRules rules,
+      Target target,
+      List<String> signingSecrets,
+      Instant databaseNow,
+      Optional<String> defect) {
+    this(
+        scheduleId,
+        tenantId,
+        pending,
+        rules,
+        target,
+        signingSecrets,
+        databaseNow,
+        defect,
+        Optional.empty());
+  }
 
   public UUID executionId() {
     return pending.executionId();
@@ -58,6 +83,20 @@ public record ClaimedTrigger(
   /** The same claim, with the trigger as the state machine says it fires (a catch-up). */
   public ClaimedTrigger firing(PendingTrigger asFired) {
     return new ClaimedTrigger(
-        scheduleId, tenantId, asFired, rules, target, signingSecrets, databaseNow, defect);
+        scheduleId, tenantId, asFired, rules, target, signingSecrets, databaseNow, defect, skipped);
+  }
+
+  /** The same claim, not to be fired: the occurrence was missed and is skipped. */
+  public ClaimedTrigger skipping(String why) {
+    return new ClaimedTrigger(
+        scheduleId,
+        tenantId,
+        pending,
+        rules,
+        target,
+        signingSecrets,
+        databaseNow,
+        defect,
+        Optional.of(why));
   }
 }

@@ -220,13 +220,20 @@ public final class TriggerRepository {
           .timestamptz("scheduled_for", u -> u.next().pending().scheduledFor())
           .uuid("execution_id", u -> u.next().pending().executionId())
           .integer("attempt", u -> u.next().pending().attempt())
-          .timestamptz("fired_at", u -> u.lastRun().firedAt())
-          .text("outcome", u -> u.lastRun().outcome().name())
-          .integer("http_status", u -> u.lastRun().httpStatus())
+          .timestamptz("fired_at", u -> u.lastRun() == null ? null : u.lastRun().firedAt())
+          .text("outcome", u -> u.lastRun() == null ? null : u.lastRun().outcome().name())
+          .integer("http_status", u -> u.lastRun() == null ? null : u.lastRun().httpStatus())
           .text(
-              "error", u -> StoredText.clean(u.lastRun().error(), ExecutionRepository.ERROR_CHARS));
+              "error",
+              u ->
+                  u.lastRun() == null
+                      ? null
+                      : StoredText.clean(u.lastRun().error(), ExecutionRepository.ERROR_CHARS));
 
-  /** Parameters: the completed triggers. */
+  /**
+   * Parameters: the completed triggers. One without a last run (a skipped occurrence, which did not
+   * fire) keeps the schedule's last run as it was.
+   */
   static final String COMPLETE =
       """
       UPDATE schedule s
@@ -238,10 +245,11 @@ public final class TriggerRepository {
              lease_owner = NULL,
              lease_until = NULL,
              lease_token = NULL,
-             last_fired_at = u.fired_at,
-             last_outcome = u.outcome,
-             last_http_status = u.http_status,
-             last_error = u.error
+             last_fired_at = CASE WHEN u.outcome IS NULL THEN s.last_fired_at ELSE u.fired_at END,
+             last_outcome = coalesce(u.outcome, s.last_outcome),
+             last_http_status = CASE WHEN u.outcome IS NULL THEN s.last_http_status
+                                     ELSE u.http_status END,
+             last_error = CASE WHEN u.outcome IS NULL THEN s.last_error ELSE u.error END
         FROM %s
        WHERE s.id = u.id
          AND s.execution_id = u.fired_execution_id

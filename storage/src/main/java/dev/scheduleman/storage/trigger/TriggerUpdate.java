@@ -13,6 +13,8 @@ import java.util.UUID;
  * @param leaseToken the token of the claim it was fired from
  * @param next the schedule's new state and pending trigger (for a dead schedule, the one that ran
  *     out of attempts, with no fire time, so that re-arming fires it again under the same id)
+ * @param lastRun the attempt that ended, as the schedule shows it; null when nothing was fired (a
+ *     skipped occurrence), which keeps the schedule's last run
  */
 public record TriggerUpdate(
     UUID scheduleId, UUID firedExecutionId, UUID leaseToken, TriggerState next, LastRun lastRun) {
@@ -22,6 +24,5 @@ public record TriggerUpdate(
     Objects.requireNonNull(firedExecutionId, "firedExecutionId");
     Objects.requireNonNull(leaseToken, "leaseToken");
     Objects.requireNonNull(next, "next");
-    Objects.requireNonNull(lastRun, "lastRun");
   }
 }
