@@ -29,26 +29,11 @@ public record Occurrence(Instant fireAt, Instant scheduledFor) {
 
   /**
    * The trigger that follows the occurrence {@code scheduledFor} once it is delivered (or given up)
-   * at {@code now}. Occurrences missed meanwhile coalesce: one catch-up fire at once, standing for
-   * the latest missed occurrence, then the normal cadence.
+   * at {@code now}: the very next occurrence, at once if it is due already. Whether a due one was
+   * missed, and what fires instead, is decided when it is claimed (the schedule's {@link Misfire}).
    */
-  public static Optional<Occurrence> after(ScheduleSpec spec, Instant scheduledFor, Instant now) {
-    Optional<Instant> next = spec.nextAfter(scheduledFor);
-    if (next.isEmpty()) {
-      return Optional.empty();
-    }
-    if (next.get().isAfter(now)) {
-      return Optional.of(new Occurrence(next.get(), next.get()));
-    }
-    Instant latestMissed = spec.latestAtOrBefore(now).orElse(next.get());
-    return Optional.of(new Occurrence(now, latestMissed));
-  }
-
-  /**
-   * The trigger that follows the occurrence {@code scheduledFor} when missed occurrences are each
-   * fired: the very next one, at once if it is due already.
-   */
-  public static Optional<Occurrence> each(ScheduleSpec spec, Instant scheduledFor, Instant now) {
+  public static Optional<Occurrence> following(
+      ScheduleSpec spec, Instant scheduledFor, Instant now) {
     return spec.nextAfter(scheduledFor).map(next -> new Occurrence(later(next, now), next));
   }
 

@@ -30,9 +30,9 @@ import java.util.random.RandomGenerator;
  *   <li>A retry keeps the execution id (receivers deduplicate on it) and counts the attempt.
  *   <li>A dead schedule keeps its last trigger without a fire time, so that re-arming fires it
  *       again under the same id.
- *   <li>Missed occurrences follow the schedule's {@link Misfire} policy: by default they coalesce
- *       (after downtime, one catch-up fire, then the normal cadence); {@code skip} fires none of
- *       those later than the threshold, {@code all} fires each, at most {@code maxCatchUp}.
+ *   <li>Occurrences later than the schedule's {@link Misfire} threshold were missed, and its policy
+ *       decides what fires instead: by default one catch-up (after downtime, one fire, then the
+ *       normal cadence); {@code skip} fires none, {@code all} each, at most {@code maxCatchUp}.
  * </ul>
  */
 public final class TriggerStateMachine {
@@ -125,17 +125,22 @@ public final class TriggerStateMachine {
 
   /**
    * A claimed trigger about to fire. A retry keeps the occurrence it retries. A first attempt of a
-   * recurring schedule follows its {@link Misfire} policy when later occurrences are due too (the
-   * executors were down, or far behind):
+   * recurring schedule fires as claimed when it is on time: no later than the {@link Misfire}
+   * threshold after its occurrence. Later than that it was missed (the executors were down, or far
+   * behind), and the policy says what fires instead:
    *
    * <ul>
-   *   <li>{@code latest}: it is the one catch-up of all of them, standing for the latest one due
-   *       (its {@code Scheduleman-Scheduled-For}), and the cadence goes on from there;
-   *   <li>{@code skip}: the latest one due fires if it is not later than the threshold; else none
-   *       does ({@link Transition.Skipped}), and the schedule goes on with its next occurrence;
-   *   <li>{@code all}: each fires in turn, this one first, unless more than {@code maxCatchUp} are
-   *       due: then the oldest are dropped and the first fired is the {@code maxCatchUp}-th latest.
+   *   <li>{@code latest}: the first occurrence still on time, if one is due; else one catch-up,
+   *       standing for the latest missed occurrence (its {@code Scheduleman-Scheduled-For});
+   *   <li>{@code skip}: the first occurrence still on time, if one is due; else nothing ({@link
+   *       Transition.Skipped}), and the schedule goes on with its next occurrence;
+   *   <li>{@code all}: each missed occurrence in turn, oldest first, but at most the {@code
+   *       maxCatchUp} latest of them.
    * </ul>
+   *
+   * What follows a delivery is always the very next occurrence (at once when it is due already), so
+   * occurrences on time each fire, in order, and each missed one is decided here when it is
+   * claimed.
    */
   private static Transition claimed(TriggerRules rules, TriggerState current, Instant now) {
     PendingTrigger claimed = current.pending();
@@ -148,45 +153,54 @@ public final class TriggerStateMachine {
     }
     Misfire misfire = BoundedSpec.misfireOf(spec.get());
     Instant scheduled = claimed.scheduledFor();
-    if (misfire.policy() == Misfire.Policy.SKIP) {
-      Instant latest = spec.get().latestAtOrBefore(now).orElse(scheduled);
-      if (latest.isBefore(scheduled)) {
-        latest = scheduled;
-      }
-      if (Duration.between(latest, now).compareTo(misfire.threshold()) > 0) {
-        return new Transition.Skipped("missed by more than the threshold; skipped");
-      }
-      return latest.equals(scheduled)
-          ? new Transition.Unchanged("fires as claimed")
-          : active(claimed.standingFor(latest), false, "the latest occurrence, on time");
-    }
-    Optional<Instant> following = spec.get().nextAfter(scheduled);
-    if (following.isEmpty() || following.get().isAfter(now)) {
+    Instant onTimeFrom = now.minus(misfire.threshold());
+    if (!scheduled.isBefore(onTimeFrom)) {
       return new Transition.Unchanged("fires as claimed");
     }
-    if (misfire.policy() == Misfire.Policy.ALL) {
-      Optional<Instant> oldest = oldestCaughtUp(spec.get(), now, misfire.maxCatchUp());
-      return oldest.isPresent() && oldest.get().isAfter(scheduled)
-          ? active(
-              claimed.standingFor(oldest.get()),
-              false,
-              "catch-up of the latest maxCatchUp missed occurrences, oldest first")
-          : new Transition.Unchanged("fires as claimed; each missed occurrence follows");
+    Optional<Instant> firstOnTime =
+        spec.get().nextAfter(onTimeFrom.minusNanos(1)).filter(at -> !at.isAfter(now));
+    Optional<Instant> latestMissed =
+        spec.get().latestAtOrBefore(onTimeFrom.minusNanos(1)).filter(at -> !at.isBefore(scheduled));
+    Optional<Instant> fires =
+        switch (misfire.policy()) {
+          case LATEST -> firstOnTime.or(() -> latestMissed);
+          case SKIP -> firstOnTime;
+          case ALL ->
+              latestMissed.map(
+                  latest -> earliestOf(spec.get(), latest, scheduled, misfire.maxCatchUp()));
+        };
+    if (fires.isEmpty()) {
+      return misfire.policy() == Misfire.Policy.SKIP
+          ? new Transition.Skipped("missed by more than the threshold; skipped")
+          : new Transition.Unchanged("fires as claimed");
     }
-    Instant latest = spec.get().latestAtOrBefore(now).orElse(following.get());
-    return active(
-        claimed.standingFor(latest), false, "one catch-up, for the latest missed occurrence");
+    if (fires.get().equals(scheduled)) {
+      return new Transition.Unchanged("fires as claimed");
+    }
+    String why =
+        switch (misfire.policy()) {
+          case LATEST ->
+              firstOnTime.isPresent()
+                  ? "missed occurrences dropped; the first one on time fires"
+                  : "one catch-up, for the latest missed occurrence";
+          case SKIP -> "missed occurrences skipped; the first one on time fires";
+          case ALL -> "catch-up of the latest maxCatchUp missed occurrences, oldest first";
+        };
+    return active(claimed.standingFor(fires.get()), false, why);
   }
 
-  /** The {@code count}-th latest occurrence at or before {@code now}, or the earliest there is. */
-  private static Optional<Instant> oldestCaughtUp(ScheduleSpec spec, Instant now, int count) {
-    Optional<Instant> cursor = spec.latestAtOrBefore(now);
-    for (int i = 1; i < count && cursor.isPresent(); i++) {
-      Optional<Instant> before = spec.latestAtOrBefore(cursor.get().minusNanos(1));
-      if (before.isEmpty()) {
+  /**
+   * The earliest of the {@code count} occurrences up to {@code latest} (the {@code count}-th
+   * latest), but not before {@code from}.
+   */
+  private static Instant earliestOf(ScheduleSpec spec, Instant latest, Instant from, int count) {
+    Instant cursor = latest;
+    for (int i = 1; i < count && cursor.isAfter(from); i++) {
+      Optional<Instant> before = spec.latestAtOrBefore(cursor.minusNanos(1));
+      if (before.isEmpty() || before.get().isBefore(from)) {
         break;
       }
-      cursor = before;
+      cursor = before.get();
     }
     return cursor;
   }
@@ -269,11 +283,8 @@ public final class TriggerStateMachine {
   private static Transition following(
       ScheduleSpec spec, PendingTrigger fired, Instant now, boolean exhausted) {
     String prefix = exhausted ? "dead letter; " : "";
-    Optional<Occurrence> next =
-        BoundedSpec.misfireOf(spec).policy() == Misfire.Policy.ALL
-            ? Occurrence.each(spec, fired.scheduledFor(), now)
-            : Occurrence.after(spec, fired.scheduledFor(), now);
-    return next.<Transition>map(
+    return Occurrence.following(spec, fired.scheduledFor(), now)
+        .<Transition>map(
             o ->
                 active(
                     PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),

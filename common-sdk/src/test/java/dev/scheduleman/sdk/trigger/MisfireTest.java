@@ -118,10 +118,31 @@ class MisfireTest {
   }
 
   @Test
-  void allFiresAtMostMaxCatchUpTheLatestOnes() {
+  void allFiresAtMostMaxCatchUpOfTheMissedOnesTheLatestThenTheOneOnTime() {
     Run run = catchUp(rules(new Misfire(Policy.ALL, Duration.ofMinutes(1), 5)), HOUR_LATER);
-    assertThat(run.fired()).containsExactlyElementsOf(occurrences(8, 12));
-    assertThat(run.ids()).hasSize(5);
+    assertThat(run.fired()).containsExactlyElementsOf(occurrences(7, 12));
+    assertThat(run.ids()).hasSize(6);
+  }
+
+  @Test
+  void occurrencesWithinTheThresholdAreOnTimeAndEachFiresWhateverThePolicy() {
+    // Every 5 minutes, 12 minutes behind, with a threshold of 15 minutes: nothing was missed.
+    for (Policy policy : Policy.values()) {
+      Run run =
+          catchUp(rules(new Misfire(policy, Duration.ofMinutes(15), 100)), T.plusSeconds(12 * 60));
+      assertThat(run.fired()).as(policy.wire()).containsExactlyElementsOf(occurrences(0, 2));
+    }
+  }
+
+  @Test
+  void latestWithAnOccurrenceStillOnTimeFiresThatOneAndDropsTheMissed() {
+    // An hour down with a threshold of 12 minutes: T+50 and T+55 are still on time (10 and 5
+    // minutes late) and fire, in order; the missed ones before them do not.
+    Run run =
+        catchUp(
+            rules(new Misfire(Policy.LATEST, Duration.ofMinutes(12), 100)),
+            T.plus(Duration.ofMinutes(60)));
+    assertThat(run.fired()).containsExactlyElementsOf(occurrences(10, 12));
   }
 
   @Test

@@ -380,14 +380,20 @@ class TriggerStateMachineTest {
   }
 
   @Test
-  void aSuccessAfterDowntimeCoalescesTheMissedOccurrencesIntoOneCatchUp() {
+  void aSuccessAfterDowntimeArmsTheNextOccurrenceAtOnceAndItsClaimDecidesWhatFires() {
     Instant late = T.plus(Duration.ofMinutes(50)).plusSeconds(30);
     Transition t =
         TriggerStateMachine.next(
             RECURRING, From.ACTIVE_LEASED.state, TriggerEvent.SUCCEEDED, late, new Random(1));
     PendingTrigger next = ((Transition.Moved) t).to().pending();
     assertThat(next.nextFireAt()).isEqualTo(late);
-    assertThat(next.scheduledFor()).isEqualTo(T.plus(Duration.ofMinutes(50)));
+    assertThat(next.scheduledFor()).isEqualTo(T.plus(Duration.ofMinutes(5)));
+    // Claimed, it is missed (45 min late): the default policy fires T+50 for all of them.
+    Transition claimed =
+        TriggerStateMachine.next(
+            RECURRING, ((Transition.Moved) t).to(), TriggerEvent.CLAIMED, late, new Random(1));
+    assertThat(((Transition.Moved) claimed).to().pending().scheduledFor())
+        .isEqualTo(T.plus(Duration.ofMinutes(50)));
   }
 
   @Test
