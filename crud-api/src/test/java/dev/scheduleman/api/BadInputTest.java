@@ -223,6 +223,38 @@ class BadInputTest {
             422,
             "schedule.timezone"),
         Arguments.of(
+            "unknown misfire policy",
+            withSpec("{\"cron\": \"0 3 * * *\", \"misfire\": {\"policy\": \"sometimes\"}}"),
+            422,
+            "schedule.misfire.policy"),
+        Arguments.of(
+            "misfire threshold of zero",
+            withSpec(
+                "{\"every\": \"1h\", \"misfire\": {\"policy\": \"skip\", \"threshold\": \"0s\"}}"),
+            422,
+            "schedule.misfire.threshold"),
+        Arguments.of(
+            "misfire threshold not a duration",
+            withSpec("{\"every\": \"1h\", \"misfire\": {\"threshold\": \"a while\"}}"),
+            422,
+            "schedule.misfire.threshold"),
+        Arguments.of(
+            "misfire catching up too many",
+            withSpec(
+                "{\"every\": \"1h\", \"misfire\": {\"policy\": \"all\", \"maxCatchUp\": 5000}}"),
+            422,
+            "schedule.misfire.maxCatchUp"),
+        Arguments.of(
+            "misfire policy on a one-off",
+            withSpec("{\"delay\": \"1h\", \"misfire\": {\"policy\": \"skip\"}}"),
+            422,
+            "schedule.misfire"),
+        Arguments.of(
+            "unknown field in misfire",
+            withSpec("{\"every\": \"1h\", \"misfire\": {\"policy\": \"skip\", \"often\": true}}"),
+            400,
+            "schedule.misfire.often"),
+        Arguments.of(
             "at too far in the past", withSpec("{\"at\": \"" + past + "\"}"), 422, "schedule.at"),
         Arguments.of("at not an instant", withSpec("{\"at\": \"tomorrow\"}"), 422, "schedule.at"),
         Arguments.of("zero interval", withSpec("{\"every\": \"0s\"}"), 422, "schedule.every"),

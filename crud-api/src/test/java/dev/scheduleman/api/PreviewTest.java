@@ -154,6 +154,28 @@ class PreviewTest {
         .body("nextFireTimes", equalTo(expected));
   }
 
+  /** A misfire policy is stored, shown with its defaults filled in, and replaced by a PUT. */
+  @Test
+  void aMisfirePolicyIsStoredShownAndReplaced() {
+    String spec = "{\"every\": \"5m\", \"misfire\": {\"policy\": \"all\", \"maxCatchUp\": 12}}";
+    String id = create(key, schedule("catching-up", spec));
+    as(key)
+        .get("/api/v1/schedules/" + id)
+        .then()
+        .statusCode(200)
+        .body("schedule.misfire.policy", equalTo("all"))
+        .body("schedule.misfire.threshold", equalTo("PT1M"))
+        .body("schedule.misfire.maxCatchUp", equalTo(12))
+        .body("summary", org.hamcrest.Matchers.endsWith("each caught up (at most 12)"));
+
+    as(key)
+        .body(schedule("catching-up", "{\"every\": \"5m\"}"))
+        .put("/api/v1/schedules/" + id)
+        .then()
+        .statusCode(200)
+        .body("schedule.misfire", org.hamcrest.Matchers.nullValue());
+  }
+
   /** An interval's exclusions are local dates in the zone it names, UTC when it names none. */
   @Test
   void anIntervalSkipsItsExcludedDatesInItsZone() {

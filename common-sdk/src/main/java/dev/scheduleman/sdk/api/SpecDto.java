@@ -11,7 +11,8 @@ import java.util.List;
  *
  * <p>Cron and every schedules may be bounded: no occurrence before {@code startAt} or after {@code
  * endAt} (after it the schedule completes), and none on the local dates of {@code excludeDates}
- * ({@code 2026-12-25}, in {@code timezone}, UTC when absent; at most 366 dates).
+ * ({@code 2026-12-25}, in {@code timezone}, UTC when absent; at most 366 dates). Their {@code
+ * misfire} says what happens to occurrences missed while no executor could fire them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record SpecDto(
@@ -22,31 +23,37 @@ public record SpecDto(
     String every,
     String startAt,
     String endAt,
-    List<String> excludeDates) {
+    List<String> excludeDates,
+    MisfireDto misfire) {
 
   public static SpecDto cron(String cron, String timezone) {
-    return new SpecDto(cron, timezone, null, null, null, null, null, null);
+    return new SpecDto(cron, timezone, null, null, null, null, null, null, null);
   }
 
   public static SpecDto at(String at) {
-    return new SpecDto(null, null, at, null, null, null, null, null);
+    return new SpecDto(null, null, at, null, null, null, null, null, null);
   }
 
   public static SpecDto delay(String delay) {
-    return new SpecDto(null, null, null, delay, null, null, null, null);
+    return new SpecDto(null, null, null, delay, null, null, null, null, null);
   }
 
   public static SpecDto every(String every, String startAt) {
-    return new SpecDto(null, null, null, null, every, startAt, null, null);
+    return new SpecDto(null, null, null, null, every, startAt, null, null, null);
   }
 
   /** This spec with a time zone (for a cron expression, or an interval's excluded dates). */
   public SpecDto withTimezone(String timezone) {
-    return new SpecDto(cron, timezone, at, delay, every, startAt, endAt, excludeDates);
+    return new SpecDto(cron, timezone, at, delay, every, startAt, endAt, excludeDates, misfire);
   }
 
   /** This spec within bounds: each may be null for none. */
   public SpecDto within(String startAt, String endAt, List<String> excludeDates) {
-    return new SpecDto(cron, timezone, at, delay, every, startAt, endAt, excludeDates);
+    return new SpecDto(cron, timezone, at, delay, every, startAt, endAt, excludeDates, misfire);
+  }
+
+  /** This spec with a misfire policy (null for the default). */
+  public SpecDto withMisfire(MisfireDto misfire) {
+    return new SpecDto(cron, timezone, at, delay, every, startAt, endAt, excludeDates, misfire);
   }
 }

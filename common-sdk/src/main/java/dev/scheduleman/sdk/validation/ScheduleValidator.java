@@ -1,5 +1,6 @@
 package dev.scheduleman.sdk.validation;
 
+import dev.scheduleman.sdk.api.MisfireDto;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import dev.scheduleman.sdk.api.RetryDto;
 import dev.scheduleman.sdk.api.ScheduleDto;
@@ -14,6 +15,7 @@ import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.CronSpec;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.sdk.time.Durations;
@@ -200,6 +202,7 @@ public final class ScheduleValidator {
       if (spec.startAt() != null) errors.add("startAt", onlyRecurring);
       if (spec.endAt() != null) errors.add("endAt", onlyRecurring);
       if (spec.excludeDates() != null) errors.add("excludeDates", onlyRecurring);
+      if (spec.misfire() != null) errors.add("misfire", onlyRecurring);
     }
     ScheduleSpec base =
         switch (kinds.get(0)) {
@@ -225,7 +228,8 @@ public final class ScheduleValidator {
             : null;
     Instant endAt = spec.endAt() == null ? null : instant(spec.endAt(), "endAt", errors);
     List<LocalDate> excluded = excludeDates(spec.excludeDates(), errors);
-    if (base == null || errors.size() != before) {
+    Misfire misfire = misfire(spec.misfire(), errors);
+    if (base == null || misfire == null || errors.size() != before) {
       return null;
     }
     Instant first = base instanceof EverySpec every ? every.startAt() : startAt;
@@ -241,7 +245,7 @@ public final class ScheduleValidator {
     if (zone == null) {
       return null;
     }
-    ScheduleSpec result = BoundedSpec.of(base, Bounds.of(startAt, endAt, excluded, zone));
+    ScheduleSpec result = BoundedSpec.of(base, Bounds.of(startAt, endAt, excluded, zone), misfire);
     if (!result.equals(current) && result.nextAfter(now).isEmpty()) {
       boolean endsTooSoon =
           BoundedSpec.of(base, Bounds.of(startAt, endAt, List.of(), zone)).nextAfter(now).isEmpty();
@@ -256,6 +260,36 @@ public final class ScheduleValidator {
       return null;
     }
     return result;
+  }
+
+  /** The misfire policy, each part defaulted; null (with the errors) when a part is wrong. */
+  private static Misfire misfire(MisfireDto dto, Errors errors) {
+    if (dto == null) {
+      return Misfire.DEFAULT;
+    }
+    int before = errors.size();
+    Misfire.Policy policy = Misfire.DEFAULT.policy();
+    if (dto.policy() != null) {
+      try {
+        policy = Misfire.Policy.parse(dto.policy());
+      } catch (InvalidSpecException e) {
+        errors.add(e.field(), e.getMessage());
+      }
+    }
+    Duration threshold =
+        dto.threshold() == null
+            ? Misfire.DEFAULT_THRESHOLD
+            : duration(dto.threshold(), "misfire.threshold", errors);
+    int maxCatchUp = dto.maxCatchUp() == null ? Misfire.DEFAULT_MAX_CATCH_UP : dto.maxCatchUp();
+    if (threshold == null || errors.size() != before) {
+      return null;
+    }
+    try {
+      return new Misfire(policy, threshold, maxCatchUp);
+    } catch (InvalidSpecException e) {
+      errors.add(e.field(), e.getMessage());
+      return null;
+    }
   }
 
   private static List<LocalDate> excludeDates(List<String> dates, Errors errors) {

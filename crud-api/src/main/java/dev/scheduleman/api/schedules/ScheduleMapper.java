@@ -1,6 +1,7 @@
 package dev.scheduleman.api.schedules;
 
 import dev.scheduleman.sdk.api.LastRunDto;
+import dev.scheduleman.sdk.api.MisfireDto;
 import dev.scheduleman.sdk.api.RetryDto;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.api.SpecDto;
@@ -69,11 +70,18 @@ final class ScheduleMapper {
       return base;
     }
     return base.within(
-        spec.kind() == ScheduleSpec.Kind.CRON ? text(spec.startAt()) : base.startAt(),
-        text(spec.endAt()),
-        spec.excludeDates().isEmpty()
-            ? null
-            : spec.excludeDates().stream().map(LocalDate::toString).toList());
+            spec.kind() == ScheduleSpec.Kind.CRON ? text(spec.startAt()) : base.startAt(),
+            text(spec.endAt()),
+            spec.excludeDates().isEmpty()
+                ? null
+                : spec.excludeDates().stream().map(LocalDate::toString).toList())
+        .withMisfire(
+            spec.misfirePolicy() == null
+                ? null
+                : new MisfireDto(
+                    spec.misfirePolicy(),
+                    Duration.ofMillis(spec.misfireThresholdMs()).toString(),
+                    spec.misfireMaxCatchUp()));
   }
 
   /** The spec in words, for lists and dashboards. */
@@ -101,6 +109,20 @@ final class ScheduleMapper {
     int excluded = spec.excludeDates().size();
     if (excluded > 0) {
       base += ", except on " + (excluded == 1 ? spec.excludeDates().get(0) : excluded + " dates");
+    }
+    if (spec.misfirePolicy() != null) {
+      String late = Durations.formatCompact(Duration.ofMillis(spec.misfireThresholdMs()));
+      base +=
+          switch (spec.misfirePolicy()) {
+            case "skip" -> "; runs later than " + late + " are skipped";
+            case "all" ->
+                "; runs later than "
+                    + late
+                    + " are each caught up (at most "
+                    + spec.misfireMaxCatchUp()
+                    + ")";
+            default -> "; runs later than " + late + " are caught up once";
+          };
     }
     return base;
   }
