@@ -315,6 +315,12 @@ async function formView(id) {
          ${field("startAt", "Starting at (optional)", spec.startAt ?? "", 'data-kind="cron every"', "An ISO instant; nothing fires before it.")}
          ${field("endAt", "Ending at (optional)", spec.endAt ?? "", 'data-kind="cron every"', "An ISO instant; the last occurrence falls at or before it, then the schedule completes.")}
          ${field("excludeDates", "Not on these dates (optional)", (spec.excludeDates || []).join(", "), 'data-kind="cron every" spellcheck="false"', "Local dates in the time zone, such as 2026-12-25, separated by commas; up to 366.")}
+         <div data-field-box="misfirePolicy"><label for="misfirePolicy">Runs missed while down</label>
+           <select id="misfirePolicy" name="misfirePolicy" data-kind="cron every">
+             ${[["latest", "catch up once"], ["skip", "skip them"], ["all", "catch up each"]].map(([v, t]) => `<option value="${v}" ${v === (spec.misfire?.policy ?? "latest") ? "selected" : ""}>${t}</option>`).join("")}
+           </select><div class="muted">A run later than the threshold was missed.</div><div class="field-error" id="misfirePolicy-error"></div></div>
+         ${field("misfireThreshold", "Missed when later than", spec.misfire?.threshold ?? "1m", 'data-kind="cron every"')}
+         ${field("maxCatchUp", "Catch up at most", spec.misfire?.maxCatchUp ?? 100, 'data-kind="cron every" type="number" min="1" max="1000"', "Runs, when catching up each.")}
          <div class="wide"><div class="field-error" id="schedule-error"></div>
            <div class="preview" aria-live="polite"><strong>Next fire times</strong><div id="preview">…</div></div></div>
          <div class="wide"><label for="labels">Labels (one key=value per line)</label>
@@ -368,17 +374,26 @@ async function formView(id) {
   });
 }
 
-const SPEC_FIELDS = ["cron", "timezone", "at", "delay", "every", "startAt", "endAt", "excludeDates"];
+const SPEC_FIELDS = ["cron", "timezone", "at", "delay", "every", "startAt", "endAt", "excludeDates",
+  "misfirePolicy", "misfireThreshold", "maxCatchUp"];
 
 function specOf(form) {
   const k = form.kind.value;
   if (k === "at") return { at: form.at.value };
   if (k === "delay") return { delay: form.delay.value };
   const excludeDates = form.excludeDates.value.split(/[\s,]+/).filter(Boolean);
+  const misfire = {
+    policy: form.misfirePolicy.value,
+    threshold: form.misfireThreshold.value || undefined,
+    maxCatchUp: form.maxCatchUp.value === "" ? undefined : Number(form.maxCatchUp.value),
+  };
+  const isDefault = misfire.policy === "latest" && ["1m", "PT1M", "60s", undefined].includes(misfire.threshold)
+    && [100, undefined].includes(misfire.maxCatchUp);
   const bounds = {
     startAt: form.startAt.value || undefined,
     endAt: form.endAt.value || undefined,
     excludeDates: excludeDates.length ? excludeDates : undefined,
+    misfire: isDefault ? undefined : misfire,
   };
   if (k === "cron") return { cron: form.cron.value, timezone: form.timezone.value || undefined, ...bounds };
   // An interval runs in absolute time: its zone only says where the excluded dates fall.
@@ -420,7 +435,9 @@ const FIELD_IDS = {
   name: "name", description: "description", labels: "labels", schedule: "schedule",
   "schedule.cron": "cron", "schedule.timezone": "timezone", "schedule.at": "at", "schedule.delay": "delay",
   "schedule.every": "every", "schedule.startAt": "startAt", "schedule.endAt": "endAt",
-  "schedule.excludeDates": "excludeDates", target: "url", "target.url": "url",
+  "schedule.excludeDates": "excludeDates", "schedule.misfire": "misfirePolicy",
+  "schedule.misfire.policy": "misfirePolicy", "schedule.misfire.threshold": "misfireThreshold",
+  "schedule.misfire.maxCatchUp": "maxCatchUp", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
   "retry.onExhausted": "onExhausted", priority: "priority",

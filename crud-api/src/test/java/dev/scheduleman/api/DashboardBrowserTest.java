@@ -177,6 +177,8 @@ class DashboardBrowserTest {
     String end = tomorrow.plusDays(3) + "T00:00:00Z";
     page.getByLabel("Ending at (optional)").fill(end);
     page.getByLabel("Time zone").fill("UTC");
+    page.getByLabel("Runs missed while down").selectOption("skip");
+    page.getByLabel("Missed when later than").fill("30s");
 
     // A bad date is named next to its field.
     page.getByLabel("Not on these dates (optional)").fill(tomorrow + ", 2026-13-01");
@@ -197,6 +199,7 @@ class DashboardBrowserTest {
         .hasCount(1);
     assertThat(page.locator("dl.definition dt", new Page.LocatorOptions().setHasText("Not on")))
         .hasCount(1);
+    assertThat(page.locator("dl.definition")).containsText("runs later than 30s are skipped");
     Locator next = page.locator("ol li time");
     assertThat(next.first()).isVisible();
     org.assertj.core.api.Assertions.assertThat(next.count()).isBetween(5, 6);
@@ -208,7 +211,9 @@ class DashboardBrowserTest {
         .get("/api/v1/schedules")
         .then()
         .body("items[0].schedule.excludeDates", org.hamcrest.Matchers.contains(tomorrow.toString()))
-        .body("items[0].schedule.timezone", org.hamcrest.Matchers.equalTo("UTC"));
+        .body("items[0].schedule.timezone", org.hamcrest.Matchers.equalTo("UTC"))
+        .body("items[0].schedule.misfire.policy", org.hamcrest.Matchers.equalTo("skip"))
+        .body("items[0].schedule.misfire.threshold", org.hamcrest.Matchers.equalTo("PT30S"));
     page.close();
   }
 
