@@ -245,6 +245,144 @@ class ResilienceIT {
     }
   }
 
+  /**
+   * Every executor stopped across several occurrences of three every-4-seconds schedules, one per
+   * misfire policy (threshold 2 s), then started again: {@code latest} sends at most one run later
+   * than the threshold, {@code skip} none, {@code all} each missed one from the latest three on, in
+   * order, each under its own webhook-id. A run is "late" here when it arrived more than the
+   * threshold (plus half a second for the send) after its {@code Scheduleman-Scheduled-For}.
+   */
+  @Test
+  @Order(7)
+  void afterEveryExecutorWasStoppedEachMisfirePolicyFiresWhatItSays() {
+    List<ServiceProcess> executors = scenario.suite.executors();
+    executors.forEach(e -> e.stop(Duration.ofSeconds(30)));
+    Instant start = Instant.now().plusSeconds(2).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+    Map<String, String> policies =
+        Map.of(
+            "latest", "{\"policy\": \"latest\", \"threshold\": \"2s\"}",
+            "skip", "{\"policy\": \"skip\", \"threshold\": \"2s\"}",
+            "all", "{\"policy\": \"all\", \"threshold\": \"2s\", \"maxCatchUp\": 3}");
+    List<String> ids = new ArrayList<>();
+    policies.forEach(
+        (policy, misfire) -> {
+          JsonHttp.Answer created =
+              call(
+                  "POST",
+                  "/schedules",
+                  "{\"name\": \"misfire-"
+                      + policy
+                      + "\", \"schedule\": {\"every\": \"4s\", \"startAt\": \""
+                      + start
+                      + "\", \"misfire\": "
+                      + misfire
+                      + "}, \"target\": {\"url\": \""
+                      + scenario.echo
+                      + "/misfire/"
+                      + policy
+                      + "\"}}");
+          assertThat(created.status()).as(created.text()).isEqualTo(201);
+          ids.add(created.json().path("id").asText());
+        });
+    // Down across at least four occurrences (a bounded wait for time to pass, not a sleep).
+    await()
+        .pollDelay(Duration.ofSeconds(1))
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> Instant.now().isAfter(start.plusSeconds(14)));
+    executors.forEach(ServiceProcess::start);
+    executors.forEach(e -> e.awaitReady(Duration.ofSeconds(60)));
+
+    // Three catch-ups for `all`, then each policy's runs on time.
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              Map<String, List<Run>> runs = runsByPolicy();
+              return runs.get("all").size() >= 5
+                  && runs.get("latest").size() >= 2
+                  && runs.get("skip").size() >= 2;
+            });
+    for (String id : ids) {
+      assertThat(call("POST", "/schedules/" + id + "/pause", null).status()).isEqualTo(200);
+    }
+    Map<String, List<Run>> runs = runsByPolicy();
+    Duration late = Duration.ofMillis(2_500);
+    for (List<Run> r : runs.values()) {
+      assertThat(r).extracting(Run::webhookId).doesNotHaveDuplicates();
+      assertThat(r).extracting(Run::scheduledFor).isSorted().doesNotHaveDuplicates();
+    }
+    // The first run of each came after at least four occurrences had passed unsent.
+    for (List<Run> r : runs.values()) {
+      assertThat(r.get(0).arrival()).isAfter(start.plusSeconds(14));
+    }
+    assertThat(runs.get("latest").stream().filter(r -> r.lateBy(late))).hasSizeLessThanOrEqualTo(1);
+    assertThat(runs.get("skip").stream().filter(r -> r.lateBy(late))).isEmpty();
+    List<Run> caughtUp = runs.get("all").stream().filter(r -> r.lateBy(late)).toList();
+    // Three, or four when one more became late while the first three were sent.
+    assertThat(caughtUp).hasSizeBetween(3, 4);
+    assertThat(caughtUp.get(0).scheduledFor()).isAfter(start);
+    for (int i = 1; i < caughtUp.size(); i++) {
+      assertThat(
+              Duration.between(caughtUp.get(i - 1).scheduledFor(), caughtUp.get(i).scheduledFor()))
+          .isEqualTo(Duration.ofSeconds(4));
+    }
+    System.out.printf(
+        "misfire after %d s down: latest %s, skip %s, all %s%n",
+        Duration.between(start, runs.get("all").get(0).arrival()).toSeconds(),
+        describe(runs.get("latest"), late),
+        describe(runs.get("skip"), late),
+        describe(runs.get("all"), late));
+    for (String id : ids) {
+      call("DELETE", "/schedules/" + id, null);
+    }
+  }
+
+  private record Run(String webhookId, Instant scheduledFor, Instant arrival) {
+    boolean lateBy(Duration more) {
+      return Duration.between(scheduledFor, arrival).compareTo(more) > 0;
+    }
+  }
+
+  /** What waitecho received at /misfire/{policy}, oldest first, from its last hundred requests. */
+  private static Map<String, List<Run>> runsByPolicy() {
+    Map<String, List<Run>> runs = new java.util.TreeMap<>();
+    for (String policy : List.of("latest", "skip", "all")) {
+      runs.put(policy, new ArrayList<>());
+    }
+    JsonNode recent = JsonHttp.call("GET", scenario.echo + "/recent?limit=100", null, null).json();
+    for (JsonNode request : recent) {
+      String path = request.path("path").asText();
+      if (!path.startsWith("/echo/misfire/")) {
+        continue;
+      }
+      runs.get(path.substring("/echo/misfire/".length()))
+          .add(
+              new Run(
+                  header(request, "webhook-id"),
+                  Instant.parse(header(request, "Scheduleman-Scheduled-For")),
+                  Instant.parse(request.path("arrival").asText())));
+    }
+    runs.values().forEach(r -> r.sort(java.util.Comparator.comparing(Run::arrival)));
+    return runs;
+  }
+
+  private static String header(JsonNode request, String name) {
+    var fields = request.path("headers").fields();
+    while (fields.hasNext()) {
+      var field = fields.next();
+      if (field.getKey().equalsIgnoreCase(name)) {
+        return field.getValue().asText();
+      }
+    }
+    throw new AssertionError("no " + name + " header in " + request);
+  }
+
+  private static String describe(List<Run> runs, Duration late) {
+    long lateRuns = runs.stream().filter(r -> r.lateBy(late)).count();
+    return runs.size() + " runs (" + lateRuns + " caught up)";
+  }
+
   private static String createRecurring(String name) {
     JsonHttp.Answer created =
         call(
