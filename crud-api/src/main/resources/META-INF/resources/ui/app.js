@@ -315,6 +315,7 @@ async function formView(id) {
          ${field("startAt", "Starting at (optional)", spec.startAt ?? "", 'data-kind="cron every"', "An ISO instant; nothing fires before it.")}
          ${field("endAt", "Ending at (optional)", spec.endAt ?? "", 'data-kind="cron every"', "An ISO instant; the last occurrence falls at or before it, then the schedule completes.")}
          ${field("excludeDates", "Not on these dates (optional)", (spec.excludeDates || []).join(", "), 'data-kind="cron every" spellcheck="false"', "Local dates in the time zone, such as 2026-12-25, separated by commas; up to 366.")}
+         ${field("window", "Fire within (optional)", spec.window ?? "", 'data-kind="cron at delay every"', "Each run fires at a steady instant up to this long after its time (5m, PT1H); spreads load. At most the cadence.")}
          <div data-field-box="misfirePolicy"><label for="misfirePolicy">Runs missed while down</label>
            <select id="misfirePolicy" name="misfirePolicy" data-kind="cron every">
              ${[["latest", "catch up once"], ["skip", "skip them"], ["all", "catch up each"]].map(([v, t]) => `<option value="${v}" ${v === (spec.misfire?.policy ?? "latest") ? "selected" : ""}>${t}</option>`).join("")}
@@ -375,12 +376,13 @@ async function formView(id) {
 }
 
 const SPEC_FIELDS = ["cron", "timezone", "at", "delay", "every", "startAt", "endAt", "excludeDates",
-  "misfirePolicy", "misfireThreshold", "maxCatchUp"];
+  "misfirePolicy", "misfireThreshold", "maxCatchUp", "window"];
 
 function specOf(form) {
   const k = form.kind.value;
-  if (k === "at") return { at: form.at.value };
-  if (k === "delay") return { delay: form.delay.value };
+  const window = form.window.value || undefined;
+  if (k === "at") return { at: form.at.value, window };
+  if (k === "delay") return { delay: form.delay.value, window };
   const excludeDates = form.excludeDates.value.split(/[\s,]+/).filter(Boolean);
   const misfire = {
     policy: form.misfirePolicy.value,
@@ -394,6 +396,7 @@ function specOf(form) {
     endAt: form.endAt.value || undefined,
     excludeDates: excludeDates.length ? excludeDates : undefined,
     misfire: isDefault ? undefined : misfire,
+    window,
   };
   if (k === "cron") return { cron: form.cron.value, timezone: form.timezone.value || undefined, ...bounds };
   // An interval runs in absolute time: its zone only says where the excluded dates fall.
@@ -437,7 +440,7 @@ const FIELD_IDS = {
   "schedule.every": "every", "schedule.startAt": "startAt", "schedule.endAt": "endAt",
   "schedule.excludeDates": "excludeDates", "schedule.misfire": "misfirePolicy",
   "schedule.misfire.policy": "misfirePolicy", "schedule.misfire.threshold": "misfireThreshold",
-  "schedule.misfire.maxCatchUp": "maxCatchUp", target: "url", "target.url": "url",
+  "schedule.misfire.maxCatchUp": "maxCatchUp", "schedule.window": "window", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
   "retry.onExhausted": "onExhausted", priority: "priority",

@@ -245,6 +245,31 @@ class BadInputTest {
             422,
             "schedule.misfire.maxCatchUp"),
         Arguments.of(
+            "window of zero",
+            withSpec("{\"every\": \"1h\", \"window\": \"0s\"}"),
+            422,
+            "schedule.window"),
+        Arguments.of(
+            "window longer than a day",
+            withSpec("{\"delay\": \"1h\", \"window\": \"25h\"}"),
+            422,
+            "schedule.window"),
+        Arguments.of(
+            "window longer than the interval",
+            withSpec("{\"every\": \"1h\", \"window\": \"90m\"}"),
+            422,
+            "schedule.window"),
+        Arguments.of(
+            "window longer than the cron cadence",
+            withSpec("{\"cron\": \"0 9,10 * * *\", \"window\": \"2h\"}"),
+            422,
+            "schedule.window"),
+        Arguments.of(
+            "window not a duration",
+            withSpec("{\"cron\": \"0 3 * * *\", \"window\": \"a bit\"}"),
+            422,
+            "schedule.window"),
+        Arguments.of(
             "misfire policy on a one-off",
             withSpec("{\"delay\": \"1h\", \"misfire\": {\"policy\": \"skip\"}}"),
             422,

@@ -154,6 +154,8 @@ class DashboardBrowserTest {
     page.getByLabel("Cron expression").fill("61 * * * *");
     assertThat(page.locator("#cron-error")).hasText("minute field: 61 is out of range 0-59");
     assertThat(page.getByLabel("Cron expression")).hasAttribute("aria-invalid", "true");
+    page.getByLabel("Fire within (optional)").fill("2d");
+    assertThat(page.locator("#window-error")).hasText("must be between 1s and 1d, not 2d");
     page.getByLabel("URL").fill("ftp://example.com/x");
     button(page, "Create").click();
     assertThat(page.locator("#url-error")).containsText("scheme 'ftp' is not allowed");

@@ -154,6 +154,40 @@ class PreviewTest {
         .body("nextFireTimes", equalTo(expected));
   }
 
+  /**
+   * A windowed schedule's next fire times are its planned instants, one in each occurrence's
+   * window, and its nextFireAt is the first of them; the nominal occurrence stays the hour.
+   */
+  @Test
+  void aWindowedScheduleShowsItsPlannedInstants() {
+    String id =
+        create(
+            key,
+            schedule(
+                "spread",
+                "{\"cron\": \"0 * * * *\", \"timezone\": \"UTC\", \"window\": \"PT10M\"}"));
+    var schedule = as(key).get("/api/v1/schedules/" + id).then().statusCode(200).extract();
+    assertThat(schedule.path("schedule.window").toString()).isEqualTo("PT10M");
+    assertThat(schedule.path("summary").toString()).endsWith("each within 10m");
+    List<String> next =
+        as(key)
+            .queryParam("count", 24)
+            .get("/api/v1/schedules/" + id + "/next")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("nextFireTimes");
+    assertThat(next).hasSize(24).first().isEqualTo(schedule.path("nextFireAt"));
+    java.util.Set<Long> offsets = new java.util.HashSet<>();
+    for (String t : next) {
+      Instant planned = Instant.parse(t);
+      long intoHour = planned.getEpochSecond() % 3600;
+      assertThat(intoHour).as(t).isLessThan(600);
+      offsets.add(intoHour);
+    }
+    assertThat(offsets).as("the instant moves within the window").hasSizeGreaterThan(12);
+  }
+
   /** A misfire policy is stored, shown with its defaults filled in, and replaced by a PUT. */
   @Test
   void aMisfirePolicyIsStoredShownAndReplaced() {

@@ -14,6 +14,7 @@ import dev.scheduleman.sdk.spec.BoundedSpec;
 import dev.scheduleman.sdk.spec.Bounds;
 import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.Misfire;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.trigger.Transition;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.sdk.trigger.TriggerRules;
@@ -298,6 +299,41 @@ class DeliveryTest {
         .filter(r -> r.path().equals(path))
         .map(r -> r.header("Scheduleman-Scheduled-For"))
         .toList();
+  }
+
+  /**
+   * An hourly schedule with a 10-minute window: each request carries its nominal occurrence and the
+   * instant it was planned for, and the next occurrence is armed at its planned instant.
+   */
+  @Test
+  void aWindowedScheduleIsArmedAtItsPlannedInstantAndSaysSo() {
+    Duration hour = Duration.ofHours(1);
+    ScheduleRow row =
+        aSchedule(tenant.id())
+            .dueAt(t0)
+            .every(hour)
+            .withWindow(Duration.ofMinutes(10))
+            .withUrl(receiver.url("/window"))
+            .build();
+    schedules.insert(row);
+    Window window = Window.of(Duration.ofMinutes(10), row.id());
+    start("executor-1");
+
+    Instant next = t0.plus(hour);
+    await().atMost(WAIT).until(() -> pendingFireAt(row).equals(window.plan(next)));
+    Receiver.Request first = receiver.requests().get(0);
+    assertThat(first.header("Scheduleman-Scheduled-For")).isEqualTo(t0.toString());
+    assertThat(first.header("Scheduleman-Planned-For")).isEqualTo(window.plan(t0).toString());
+    assertThat(stored(row).pending().scheduledFor()).isEqualTo(next);
+    assertThat(window.plan(next)).isBetween(next, next.plus(Duration.ofMinutes(10)));
+
+    clock.advance(Duration.between(clock.instant(), window.plan(next)));
+    await().atMost(WAIT).until(() -> receiver.requests().size() == 2);
+    Receiver.Request second = receiver.requests().get(1);
+    assertThat(second.header("Scheduleman-Scheduled-For")).isEqualTo(next.toString());
+    assertThat(second.header("Scheduleman-Planned-For")).isEqualTo(window.plan(next).toString());
+    assertThat(second.header("webhook-timestamp"))
+        .isEqualTo(Long.toString(window.plan(next).getEpochSecond()));
   }
 
   @Test

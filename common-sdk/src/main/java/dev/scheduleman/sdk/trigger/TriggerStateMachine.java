@@ -153,7 +153,8 @@ public final class TriggerStateMachine {
     }
     Misfire misfire = BoundedSpec.misfireOf(spec.get());
     Instant scheduled = claimed.scheduledFor();
-    Instant onTimeFrom = now.minus(misfire.threshold());
+    // A window moves each fire up to its length after the occurrence: that much is on time too.
+    Instant onTimeFrom = now.minus(misfire.threshold()).minus(rules.window().length());
     if (!scheduled.isBefore(onTimeFrom)) {
       return new Transition.Unchanged("fires as claimed");
     }
@@ -219,7 +220,7 @@ public final class TriggerStateMachine {
     int attempt = fired.attempt() + 1;
     Optional<ScheduleSpec> spec = rules.spec();
     if (event == TriggerEvent.SKIPPED && spec.isPresent()) {
-      return onTime(spec.get(), now, "missed occurrence skipped; next occurrence, new id");
+      return onTime(rules, now, "missed occurrence skipped; next occurrence, new id");
     }
     if (event == TriggerEvent.DEFECTIVE || spec.isEmpty()) {
       return dead(
@@ -229,7 +230,7 @@ public final class TriggerStateMachine {
           "not fired; dead letter with the reason");
     }
     if (event == TriggerEvent.SUCCEEDED) {
-      return following(spec.get(), fired, now, false);
+      return following(rules, fired, now, false);
     }
     RetryPolicy retry = rules.retry();
     if (attempt < retry.maxAttempts()) {
@@ -243,7 +244,7 @@ public final class TriggerStateMachine {
               : "retry when the receiver asked (Retry-After), same id");
     }
     if (retry.onExhausted() == OnExhausted.CONTINUE && spec.get().recurring()) {
-      return following(spec.get(), fired, now, true);
+      return following(rules, fired, now, true);
     }
     return dead(fired, attempt, true, "dead letter; trigger kept for re-arming");
   }
@@ -256,7 +257,7 @@ public final class TriggerStateMachine {
         .<Transition>map(
             o ->
                 active(
-                    PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),
+                    PendingTrigger.fresh(planned(rules, o), o.scheduledFor(), Ids.newId()),
                     false,
                     "first occurrence, new id"))
         .orElseGet(
@@ -268,9 +269,18 @@ public final class TriggerStateMachine {
   }
 
   /** The schedule's first occurrence after {@code now}, under a new id; or completion. */
-  private static Transition onTime(ScheduleSpec spec, Instant now, String why) {
-    return spec.nextAfter(now)
-        .<Transition>map(next -> active(PendingTrigger.fresh(next, next, Ids.newId()), false, why))
+  private static Transition onTime(TriggerRules rules, Instant now, String why) {
+    return rules
+        .spec()
+        .orElseThrow()
+        .nextAfter(now)
+        .<Transition>map(
+            next ->
+                active(
+                    PendingTrigger.fresh(
+                        planned(rules, new Occurrence(next, next)), next, Ids.newId()),
+                    false,
+                    why))
         .orElseGet(
             () ->
                 new Transition.Moved(
@@ -279,15 +289,24 @@ public final class TriggerStateMachine {
                     "missed occurrence skipped; no occurrence left"));
   }
 
+  /**
+   * When occurrence {@code o} fires: at its instant within the schedule's window, but not before
+   * {@code o} was due to fire anyway (a one-off whose moment has just passed fires at once).
+   */
+  private static Instant planned(TriggerRules rules, Occurrence o) {
+    Instant at = rules.window().plan(o.scheduledFor());
+    return at.isAfter(o.fireAt()) ? at : o.fireAt();
+  }
+
   /** After occurrence {@code fired} was delivered (or given up): the next one, or completion. */
   private static Transition following(
-      ScheduleSpec spec, PendingTrigger fired, Instant now, boolean exhausted) {
+      TriggerRules rules, PendingTrigger fired, Instant now, boolean exhausted) {
     String prefix = exhausted ? "dead letter; " : "";
-    return Occurrence.following(spec, fired.scheduledFor(), now)
+    return Occurrence.following(rules.spec().orElseThrow(), fired.scheduledFor(), now)
         .<Transition>map(
             o ->
                 active(
-                    PendingTrigger.fresh(o.fireAt(), o.scheduledFor(), Ids.newId()),
+                    PendingTrigger.fresh(planned(rules, o), o.scheduledFor(), Ids.newId()),
                     exhausted,
                     prefix + "next occurrence, new id"))
         .orElseGet(

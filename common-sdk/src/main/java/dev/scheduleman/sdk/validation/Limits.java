@@ -46,6 +46,9 @@ public record Limits(
   /** The longest interval of an {@code every} schedule, and the furthest {@code at}, delay. */
   public static final Duration MAX_HORIZON = Duration.ofDays(100 * 366L);
 
+  /** The longest flexible window: a day. */
+  public static final Duration MAX_WINDOW = Duration.ofDays(1);
+
   public static final int LABEL_KEY_LENGTH = 63;
   public static final int LABEL_VALUE_LENGTH = 256;
 }

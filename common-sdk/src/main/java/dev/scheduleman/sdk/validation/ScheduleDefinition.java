@@ -3,6 +3,7 @@ package dev.scheduleman.sdk.validation;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -11,6 +12,8 @@ import java.util.Map;
  * @param priority {@value #LOWEST_PRIORITY} to {@value #HIGHEST_PRIORITY}: when more is due than
  *     the executors can send, higher priority goes first, then earlier due time, a retry after the
  *     first attempts of its priority
+ * @param window how long after each occurrence it may fire (spread within that window); zero for
+ *     none
  */
 public record ScheduleDefinition(
     String name,
@@ -19,7 +22,8 @@ public record ScheduleDefinition(
     ScheduleSpec spec,
     Target target,
     RetryPolicy retry,
-    int priority) {
+    int priority,
+    Duration window) {
 
   public static final int LOWEST_PRIORITY = 0;
   public static final int HIGHEST_PRIORITY = 9;
@@ -27,6 +31,7 @@ public record ScheduleDefinition(
 
   public ScheduleDefinition {
     labels = labels == null ? Map.of() : Map.copyOf(labels);
+    window = window == null ? Duration.ZERO : window;
     if (priority < LOWEST_PRIORITY || priority > HIGHEST_PRIORITY) {
       throw new IllegalArgumentException("priority out of range: " + priority);
     }

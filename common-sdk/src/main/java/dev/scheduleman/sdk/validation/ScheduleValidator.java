@@ -17,6 +17,7 @@ import dev.scheduleman.sdk.spec.EverySpec;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
 import dev.scheduleman.sdk.spec.Misfire;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.webhook.WebhookHeaders;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -79,6 +81,7 @@ public final class ScheduleValidator {
     String description = description(request.description(), errors);
     Map<String, String> labels = labels(request.labels(), errors);
     ScheduleSpec spec = spec(request.schedule(), now, current, errors.nested("schedule"));
+    Duration window = window(request.schedule(), spec, now, errors.nested("schedule"));
     Target target = target(request.target(), errors.nested("target"));
     RetryPolicy retry = retry(request.retry(), errors.nested("retry"));
     int priority = priority(request.priority(), errors);
@@ -86,13 +89,14 @@ public final class ScheduleValidator {
       return Validation.invalid(errors.list());
     }
     return Validation.valid(
-        new ScheduleDefinition(name, description, labels, spec, target, retry, priority));
+        new ScheduleDefinition(name, description, labels, spec, target, retry, priority, window));
   }
 
   /** Validates a spec alone (the preview); a one-off must not lie in the past beyond the grace. */
   public Validation<ScheduleSpec> validateSpec(SpecDto spec, Instant now) {
     Errors errors = new Errors("schedule.");
     ScheduleSpec result = spec(spec, now, null, errors);
+    window(spec, result, now, errors);
     return errors.isEmpty() ? Validation.valid(result) : Validation.invalid(errors.list());
   }
 
@@ -260,6 +264,55 @@ public final class ScheduleValidator {
       return null;
     }
     return result;
+  }
+
+  /** How many next occurrences the cadence is read from when a window is checked against it. */
+  private static final int CADENCE_SAMPLE = 50;
+
+  /**
+   * The flexible window: from 1 s to a day, and for a recurring schedule no longer than the
+   * shortest gap between its next occurrences (else an occurrence could fire after the next one).
+   */
+  private static Duration window(SpecDto dto, ScheduleSpec spec, Instant now, Errors errors) {
+    if (dto == null || dto.window() == null) {
+      return Duration.ZERO;
+    }
+    Duration window = duration(dto.window(), "window", errors);
+    if (window == null) {
+      return null;
+    }
+    if (window.compareTo(Window.MIN) < 0 || window.compareTo(Limits.MAX_WINDOW) > 0) {
+      errors.add(
+          "window",
+          "must be between 1s and "
+              + Durations.formatCompact(Limits.MAX_WINDOW)
+              + ", not "
+              + Durations.formatCompact(window));
+      return null;
+    }
+    if (spec != null && spec.recurring()) {
+      Duration cadence = null;
+      Optional<Instant> previous = spec.nextAfter(now);
+      for (int i = 0; i < CADENCE_SAMPLE && previous.isPresent(); i++) {
+        Optional<Instant> next = spec.nextAfter(previous.get());
+        if (next.isEmpty()) {
+          break;
+        }
+        Duration gap = Duration.between(previous.get(), next.get());
+        cadence = cadence == null || gap.compareTo(cadence) < 0 ? gap : cadence;
+        previous = next;
+      }
+      if (cadence != null && window.compareTo(cadence) > 0) {
+        errors.add(
+            "window",
+            Durations.formatCompact(window)
+                + " is longer than the schedule's cadence (its runs are as little as "
+                + Durations.formatCompact(cadence)
+                + " apart)");
+        return null;
+      }
+    }
+    return window;
   }
 
   /** The misfire policy, each part defaulted; null (with the errors) when a part is wrong. */

@@ -24,6 +24,12 @@ public final class WebhookHeaders {
   /** ISO-8601 instant of the nominal fire time (not the send time). */
   public static final String SCHEDULED_FOR = "Scheduleman-Scheduled-For";
 
+  /**
+   * ISO-8601 instant the occurrence was planned to fire at within the schedule's flexible window;
+   * sent only by schedules with a window.
+   */
+  public static final String PLANNED_FOR = "Scheduleman-Planned-For";
+
   /** 1 for the first attempt of a trigger, 2 for its first retry, … */
   public static final String ATTEMPT = "Scheduleman-Attempt";
 
@@ -37,6 +43,7 @@ public final class WebhookHeaders {
           SIGNATURE,
           SCHEDULE_ID.toLowerCase(Locale.ROOT),
           SCHEDULED_FOR.toLowerCase(Locale.ROOT),
+          PLANNED_FOR.toLowerCase(Locale.ROOT),
           ATTEMPT.toLowerCase(Locale.ROOT),
           "user-agent",
           "host",

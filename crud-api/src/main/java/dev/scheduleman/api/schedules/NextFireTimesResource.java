@@ -3,6 +3,7 @@ package dev.scheduleman.api.schedules;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.sdk.api.PreviewDto;
+import dev.scheduleman.sdk.spec.Window;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,6 +37,12 @@ public class NextFireTimesResource {
   public PreviewDto next(@PathParam("id") String id, @QueryParam("count") String count) {
     int n = Params.integer(count, "count", 1, Previews.MAX_COUNT, Previews.DEFAULT_COUNT);
     var row = service.get(caller.get(), Params.id(id, "schedule"));
-    return Previews.of(ScheduleService.storedSpec(row), clock.instant(), n, false);
+    return Previews.of(
+        ScheduleService.storedSpec(row),
+        clock.instant(),
+        n,
+        false,
+        Window.of(row.spec().window(), row.id()),
+        row.pending().scheduledFor());
   }
 }

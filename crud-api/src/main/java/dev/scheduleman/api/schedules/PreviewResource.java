@@ -4,6 +4,7 @@ import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.PreviewDto;
 import dev.scheduleman.sdk.api.PreviewRequest;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.validation.ScheduleValidator;
 import dev.scheduleman.sdk.validation.Validation;
 import jakarta.ws.rs.Consumes;
@@ -47,6 +48,6 @@ public class PreviewResource {
     if (!spec.isValid()) {
       throw ProblemException.invalid(spec.errors());
     }
-    return Previews.of(spec.get(), clock.instant(), count, true);
+    return Previews.of(spec.get(), clock.instant(), count, true, Window.NONE, null);
   }
 }

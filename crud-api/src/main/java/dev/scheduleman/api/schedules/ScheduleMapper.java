@@ -66,6 +66,7 @@ final class ScheduleMapper {
                       Duration.ofMillis(spec.intervalMs()).toString(), spec.startAt().toString())
                   .withTimezone(spec.timezone());
         };
+    base = base.withWindow(spec.windowMs() == null ? null : spec.window().toString());
     if (spec.kind() == ScheduleSpec.Kind.AT) {
       return base;
     }
@@ -109,6 +110,9 @@ final class ScheduleMapper {
     int excluded = spec.excludeDates().size();
     if (excluded > 0) {
       base += ", except on " + (excluded == 1 ? spec.excludeDates().get(0) : excluded + " dates");
+    }
+    if (spec.windowMs() != null) {
+      base += ", each within " + Durations.formatCompact(spec.window());
     }
     if (spec.misfirePolicy() != null) {
       String late = Durations.formatCompact(Duration.ofMillis(spec.misfireThresholdMs()));

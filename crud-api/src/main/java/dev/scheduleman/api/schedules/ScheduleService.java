@@ -12,6 +12,7 @@ import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.trigger.Transition;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
@@ -216,12 +217,10 @@ public class ScheduleService {
     Instant now = now();
     ScheduleSpec currentSpec = storedSpecOrNull(current);
     ScheduleDefinition definition = valid(validator.validate(request, now, currentSpec, ""));
-    SpecColumns spec = SpecColumns.of(definition.spec());
+    SpecColumns spec = SpecColumns.of(definition.spec(), definition.window());
     TriggerEvent event =
         spec.equals(current.spec()) ? TriggerEvent.UPDATE_SAME_SPEC : TriggerEvent.UPDATE_NEW_SPEC;
-    TriggerState trigger =
-        moved(
-            TriggerRules.of(definition.spec(), definition.retry()), current.trigger(), event, now);
+    TriggerState trigger = moved(rules(definition, current.id()), current.trigger(), event, now);
     ScheduleRow updated =
         new ScheduleRow(
             current.id(),
@@ -348,16 +347,14 @@ public class ScheduleService {
   }
 
   private ScheduleRow newRow(UUID id, UUID tenantId, ScheduleDefinition definition, Instant now) {
-    TriggerState plan =
-        moved(
-            TriggerRules.of(definition.spec(), definition.retry()), null, TriggerEvent.CREATE, now);
+    TriggerState plan = moved(rules(definition, id), null, TriggerEvent.CREATE, now);
     return new ScheduleRow(
         id,
         tenantId,
         definition.name(),
         definition.description(),
         definition.labels(),
-        SpecColumns.of(definition.spec()),
+        SpecColumns.of(definition.spec(), definition.window()),
         definition.target(),
         definition.retry(),
         definition.priority(),
@@ -369,10 +366,17 @@ public class ScheduleService {
         now);
   }
 
+  /** How the trigger of schedule {@code id} moves under {@code definition}. */
+  private static TriggerRules rules(ScheduleDefinition definition, UUID id) {
+    return TriggerRules.of(definition.spec(), definition.retry())
+        .within(Window.of(definition.window(), id));
+  }
+
   /** The stored spec and retry policy; a spec that no longer parses is the rules' defect. */
   private static TriggerRules storedRules(ScheduleRow row) {
     try {
-      return TriggerRules.of(row.spec().toSpec(), row.retry());
+      return TriggerRules.of(row.spec().toSpec(), row.retry())
+          .within(Window.of(row.spec().window(), row.id()));
     } catch (InvalidSpecException e) {
       return TriggerRules.defective(e.getMessage(), row.retry());
     }

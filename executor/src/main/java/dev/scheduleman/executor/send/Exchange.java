@@ -3,6 +3,7 @@ package dev.scheduleman.executor.send;
 import dev.scheduleman.executor.complete.Delivery;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.retry.RetryAfter;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import dev.scheduleman.sdk.webhook.WebhookSigner;
@@ -178,6 +179,10 @@ final class Exchange {
     if (!body.isEmpty()
         && target.headers().keySet().stream().noneMatch("content-type"::equalsIgnoreCase)) {
       options.putHeader("Content-Type", "application/json");
+    }
+    Window window = trigger.rules().window();
+    if (!window.isNone()) {
+      options.putHeader(WebhookHeaders.PLANNED_FOR, window.plan(trigger.scheduledFor()).toString());
     }
     return options
         .putHeader(WebhookHeaders.ID, executionId)

@@ -34,7 +34,7 @@ public final class ScheduleColumns {
       id, tenant_id, name, description, labels::text AS labels,
       spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at,
       exclude_dates::text AS exclude_dates,
-      misfire_policy, misfire_threshold_ms, misfire_max_catch_up,
+      misfire_policy, misfire_threshold_ms, misfire_max_catch_up, window_ms,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
@@ -81,6 +81,7 @@ public final class ScheduleColumns {
     Sql.setNullableLong(s, ++i, spec.misfireThresholdMs());
     Sql.setNullableLong(
         s, ++i, spec.misfireMaxCatchUp() == null ? null : (long) spec.misfireMaxCatchUp());
+    Sql.setNullableLong(s, ++i, spec.windowMs());
     return i;
   }
 
@@ -153,7 +154,8 @@ public final class ScheduleColumns {
         Sql.getDateArray(r, "exclude_dates"),
         r.getString("misfire_policy"),
         getLong(r, "misfire_threshold_ms"),
-        getInteger(r, "misfire_max_catch_up"));
+        getInteger(r, "misfire_max_catch_up"),
+        getLong(r, "window_ms"));
   }
 
   public static Target mapTarget(ResultSet r) throws SQLException {

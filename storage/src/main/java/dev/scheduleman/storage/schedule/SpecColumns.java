@@ -24,7 +24,8 @@ import java.util.Objects;
  * <p>{@code startAt} is an interval's first occurrence, or the instant a cron schedule starts at;
  * {@code endAt} and {@code excludeDates} bound either. {@code timezone} is the cron expression's
  * zone, or the zone an interval schedule's excluded dates are in. The misfire columns are all null
- * for the default policy ({@link Misfire#DEFAULT}).
+ * for the default policy ({@link Misfire#DEFAULT}); {@code windowMs} is null for no flexible
+ * window.
  */
 public record SpecColumns(
     Kind kind,
@@ -37,7 +38,8 @@ public record SpecColumns(
     List<LocalDate> excludeDates,
     String misfirePolicy,
     Long misfireThresholdMs,
-    Integer misfireMaxCatchUp) {
+    Integer misfireMaxCatchUp,
+    Long windowMs) {
 
   public SpecColumns {
     Objects.requireNonNull(kind, "kind");
@@ -45,6 +47,12 @@ public record SpecColumns(
   }
 
   public static SpecColumns of(ScheduleSpec spec) {
+    return of(spec, Duration.ZERO);
+  }
+
+  /** The columns of {@code spec} with a flexible {@code window} (zero for none). */
+  public static SpecColumns of(ScheduleSpec spec, Duration window) {
+    Long windowMs = window == null || window.isZero() ? null : window.toMillis();
     Bounds bounds = BoundedSpec.boundsOf(spec).orElse(null);
     Instant endAt = bounds == null ? null : bounds.endAt();
     List<LocalDate> excluded = bounds == null ? List.of() : List.copyOf(bounds.excludeDates());
@@ -66,11 +74,12 @@ public record SpecColumns(
           excluded,
           policy,
           thresholdMs,
-          maxCatchUp);
+          maxCatchUp,
+          windowMs);
     }
     if (base instanceof AtSpec at) {
       return new SpecColumns(
-          Kind.AT, null, null, at.at(), null, null, null, List.of(), null, null, null);
+          Kind.AT, null, null, at.at(), null, null, null, List.of(), null, null, null, windowMs);
     }
     EverySpec every = (EverySpec) base;
     String zone = excluded.isEmpty() ? null : bounds.zone().getId();
@@ -85,7 +94,13 @@ public record SpecColumns(
         excluded,
         policy,
         thresholdMs,
-        maxCatchUp);
+        maxCatchUp,
+        windowMs);
+  }
+
+  /** The flexible window; zero for none. */
+  public Duration window() {
+    return windowMs == null ? Duration.ZERO : Duration.ofMillis(windowMs);
   }
 
   /**

@@ -7,6 +7,7 @@ import static dev.scheduleman.storage.sql.Sql.setInstant;
 import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.spec.InvalidSpecException;
+import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.trigger.TriggerRules;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.schedule.ScheduleColumns;
@@ -97,7 +98,7 @@ public final class TriggerRepository {
       RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
                 s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
                 s.end_at, s.exclude_dates::text AS exclude_dates,
-                s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up,
+                s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up, s.window_ms,
                 s.target_url, s.target_method, s.target_headers::text AS target_headers,
                 s.target_body, s.timeout_ms,
                 s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
@@ -153,7 +154,8 @@ public final class TriggerRepository {
     TriggerRules rules;
     Optional<String> defect = Optional.empty();
     try {
-      rules = TriggerRules.of(spec.toSpec(), retry);
+      rules =
+          TriggerRules.of(spec.toSpec(), retry).within(Window.of(spec.window(), getUuid(r, "id")));
     } catch (InvalidSpecException e) {
       String why = "stored schedule no longer parses: " + e.getMessage();
       rules = TriggerRules.defective(why, retry);

@@ -72,6 +72,8 @@ class SchemaConstraintsTest {
         "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), exclude_dates = '{}' | schedule_exclude_dates_bounded",
         "spec_kind = 'EVERY', fire_at = NULL, interval_ms = 1000, start_at = now(), exclude_dates = '{2030-01-01,NULL}' | schedule_exclude_dates_bounded",
         "misfire_policy = 'skip'                              | schedule_misfire_complete",
+        "window_ms = 500                                      | schedule_window_bounded",
+        "window_ms = 90000000                                 | schedule_window_bounded",
         "misfire_policy = 'latest', misfire_threshold_ms = 1000, misfire_max_catch_up = 5 | schedule_misfire_complete",
         "misfire_policy = 'often', misfire_threshold_ms = 1000, misfire_max_catch_up = 1 | schedule_misfire_complete",
         "misfire_policy = 'all', misfire_threshold_ms = 0, misfire_max_catch_up = 1 | schedule_misfire_complete",

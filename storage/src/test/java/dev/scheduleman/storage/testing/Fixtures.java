@@ -56,6 +56,7 @@ public final class Fixtures {
     private Map<String, String> labels = Map.of();
     private String leaseOwner;
     private Instant leaseUntil;
+    private Duration window = Duration.ZERO;
 
     private ScheduleBuilder(UUID tenantId) {
       this.tenantId = tenantId;
@@ -73,6 +74,12 @@ public final class Fixtures {
 
     public ScheduleBuilder withCron(String cron, String timezone) {
       this.spec = CronSpec.parse(cron, timezone);
+      return this;
+    }
+
+    /** A flexible window (the pending trigger stays due as set: this only stores the window). */
+    public ScheduleBuilder withWindow(Duration window) {
+      this.window = window;
       return this;
     }
 
@@ -158,7 +165,7 @@ public final class Fixtures {
           name,
           null,
           labels,
-          SpecColumns.of(effective),
+          SpecColumns.of(effective, window),
           target,
           retry,
           priority,
