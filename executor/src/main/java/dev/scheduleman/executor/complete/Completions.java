@@ -69,15 +69,7 @@ final class Completions {
     }
     if (delivery.skipped()) {
       // Nothing was sent: no attempt in the history, and the schedule's last run stays as it was.
-      return new Completion(
-          delivery,
-          new TriggerUpdate(
-              trigger.scheduleId(),
-              trigger.executionId(),
-              trigger.pending().leaseToken(),
-              moved.to(),
-              null),
-          null);
+      return new Completion(delivery, update(trigger, moved, null), null);
     }
     ExecutionRow attempt =
         new ExecutionRow(
@@ -99,14 +91,17 @@ final class Completions {
             delivery.retryAfter());
     LastRun last =
         new LastRun(delivery.firedAt(), delivery.outcome(), delivery.httpStatus(), error);
-    return new Completion(
-        delivery,
-        new TriggerUpdate(
-            trigger.scheduleId(),
-            trigger.executionId(),
-            trigger.pending().leaseToken(),
-            moved.to(),
-            last),
-        attempt);
+    return new Completion(delivery, update(trigger, moved, last), attempt);
+  }
+
+  /** The row's new state, guarded by the execution id and claim token it was fired under. */
+  private static TriggerUpdate update(
+      ClaimedTrigger trigger, Transition.Moved moved, LastRun last) {
+    return new TriggerUpdate(
+        trigger.scheduleId(),
+        trigger.executionId(),
+        trigger.pending().leaseToken(),
+        moved.to(),
+        last);
   }
 }
