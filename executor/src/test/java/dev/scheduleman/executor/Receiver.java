@@ -30,6 +30,8 @@ final class Receiver implements AutoCloseable {
   private volatile Function<Request, byte[]> body = null;
   private volatile Function<Request, Map<String, String>> answerHeaders = r -> Map.of();
   private volatile long delayMillis;
+  private final AtomicInteger open = new AtomicInteger();
+  private final AtomicInteger mostOpen = new AtomicInteger();
 
   Receiver(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -48,6 +50,7 @@ final class Receiver implements AutoCloseable {
                               Request r =
                                   new Request(req.path(), headers, body.toString(), Instant.now());
                               requests.add(r);
+                              mostOpen.accumulateAndGet(open.incrementAndGet(), Math::max);
                               String id = r.header("webhook-id");
                               if (id != null) {
                                 byId.computeIfAbsent(id, k -> new AtomicInteger())
@@ -66,6 +69,7 @@ final class Receiver implements AutoCloseable {
                                                 ? io.vertx.core.buffer.Buffer.buffer("ok " + status)
                                                 : io.vertx.core.buffer.Buffer.buffer(
                                                     answerBody.apply(r)));
+                                    open.decrementAndGet();
                                   };
                               if (delayMillis > 0) {
                                 vertx.setTimer(delayMillis, t -> respond.run());
@@ -112,6 +116,18 @@ final class Receiver implements AutoCloseable {
   int count(String webhookId) {
     AtomicInteger n = byId.get(webhookId);
     return n == null ? 0 : n.get();
+  }
+
+  /** Forgets what it received so far. */
+  void clear() {
+    requests.clear();
+    byId.clear();
+    mostOpen.set(open.get());
+  }
+
+  /** The most requests this receiver held open (read, not yet answered) at any one time. */
+  int mostOpen() {
+    return mostOpen.get();
   }
 
   Map<String, AtomicInteger> byId() {

@@ -13,6 +13,9 @@ import java.util.UUID;
  * @param retryAfter the earliest next attempt the receiver asked for with a 429 or 503 answer's
  *     {@code Retry-After} (absent otherwise); the retry honours it, capped by the schedule's {@code
  *     retry.maxBackoff}
+ * @param flowKey the flow key whose limit paced the trigger (absent when none did)
+ * @param throttledMs how long the trigger waited for that limit before it went (absent when it did
+ *     not wait)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionDto(
@@ -27,4 +30,6 @@ public record ExecutionDto(
     String error,
     String responseExcerpt,
     boolean exhausted,
-    Instant retryAfter) {}
+    Instant retryAfter,
+    String flowKey,
+    Long throttledMs) {}

@@ -3,12 +3,25 @@ package dev.scheduleman.sdk.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
 
-/** The request a schedule makes: {@code method} defaults to POST, {@code timeout} to 3 s. */
+/**
+ * The request a schedule makes: {@code method} defaults to POST, {@code timeout} to 3 s; {@code
+ * flowKey} names the flow limit that paces it (by default {@code host:} and the URL's host).
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TargetDto(
-    String url, String method, Map<String, String> headers, String body, String timeout) {
+    String url,
+    String method,
+    Map<String, String> headers,
+    String body,
+    String timeout,
+    String flowKey) {
 
   public static TargetDto post(String url, String body) {
-    return new TargetDto(url, "POST", null, body, null);
+    return new TargetDto(url, "POST", null, body, null, null);
+  }
+
+  /** This target, paced by the given flow key. */
+  public TargetDto withFlowKey(String key) {
+    return new TargetDto(url, method, headers, body, timeout, key);
   }
 }

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.scheduleman.sdk.api.BatchRequest;
 import dev.scheduleman.sdk.api.DeadLetterDto;
 import dev.scheduleman.sdk.api.ExecutionDto;
+import dev.scheduleman.sdk.api.FlowLimitDto;
+import dev.scheduleman.sdk.api.FlowLimitRequest;
 import dev.scheduleman.sdk.api.Items;
 import dev.scheduleman.sdk.api.Page;
 import dev.scheduleman.sdk.api.PreviewDto;
@@ -156,6 +158,24 @@ public final class SchedulemanClient {
 
   public StatsDto stats() {
     return send("GET", "stats", null, null, StatsDto.class);
+  }
+
+  /** Declares or changes the limit on a flow key (the tenant's, across all executors). */
+  public FlowLimitDto putFlowLimit(String key, FlowLimitRequest limit) {
+    return send("PUT", "flow-limits/" + encode(key), limit, null, FlowLimitDto.class);
+  }
+
+  public FlowLimitDto flowLimit(String key) {
+    return send("GET", "flow-limits/" + encode(key), null, null, FlowLimitDto.class);
+  }
+
+  public List<FlowLimitDto> flowLimits() {
+    return send("GET", "flow-limits", null, null, new TypeReference<Items<FlowLimitDto>>() {})
+        .items();
+  }
+
+  public void deleteFlowLimit(String key) {
+    send("DELETE", "flow-limits/" + encode(key), null, null, Void.class);
   }
 
   public SigningSecretDto signingSecret() {

@@ -469,10 +469,14 @@ public final class ScheduleValidator {
     Map<String, String> headers = headers(target.headers(), errors);
     String body = body(target.body(), method, errors);
     Duration timeout = timeout(target.timeout(), errors);
+    String flowKey = target.flowKey();
+    if (flowKey != null) {
+      FlowLimits.keyProblem(flowKey).ifPresent(problem -> errors.add("flowKey", problem));
+    }
     if (url == null || method == null || headers == null || timeout == null) {
       return null;
     }
-    return new Target(url, method, headers, body, timeout);
+    return new Target(url, method, headers, body, timeout, flowKey);
   }
 
   private String url(String url, Errors errors) {

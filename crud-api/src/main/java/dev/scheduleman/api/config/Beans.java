@@ -5,6 +5,7 @@ import dev.scheduleman.sdk.validation.Limits;
 import dev.scheduleman.sdk.validation.ScheduleValidator;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
 import dev.scheduleman.storage.execution.ExecutionRepository;
+import dev.scheduleman.storage.flow.FlowLimitRepository;
 import dev.scheduleman.storage.idempotency.IdempotencyRepository;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
@@ -54,6 +55,12 @@ public class Beans {
   @ApplicationScoped
   ExecutionRepository executions(AgroalDataSource ds) {
     return new ExecutionRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  FlowLimitRepository flowLimits(AgroalDataSource ds) {
+    return new FlowLimitRepository(ds);
   }
 
   @Produces

@@ -76,6 +76,8 @@ public class ExecutionsResource {
         row.error(),
         row.responseExcerpt(),
         row.exhausted(),
-        row.retryAfter());
+        row.retryAfter(),
+        row.flowKey(),
+        row.throttledMs());
   }
 }

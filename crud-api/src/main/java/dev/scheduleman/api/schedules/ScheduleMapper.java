@@ -141,7 +141,8 @@ final class ScheduleMapper {
         target.method(),
         target.headers().isEmpty() ? null : target.headers(),
         target.body(),
-        target.timeout().toString());
+        target.timeout().toString(),
+        target.flowKey());
   }
 
   private static RetryDto retry(RetryPolicy retry) {

@@ -11,6 +11,7 @@ import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import dev.scheduleman.storage.trigger.TriggerRepository;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -51,6 +52,8 @@ public final class ClaimLoop implements Runnable {
   private volatile Instant heartbeat;
   private volatile long turns;
   private int failures;
+  private Instant lastPacedClaim;
+  private boolean lastTurnFull;
 
   /**
    * @param claimed where claimed triggers go: the next stage
@@ -119,26 +122,57 @@ public final class ClaimLoop implements Runnable {
       return capacity.room() > 0;
     }
     int want = Math.min(settings.batchSize(), room);
+    Instant now = clock.forStatements().orElse(null);
+    List<ClaimedTrigger> paced = List.of();
     Instant sent = clock.local();
-    List<ClaimedTrigger> batch =
-        triggers.claimDue(
-            new TriggerRepository.Claim(
-                settings.owner(), want, settings.lookahead(), settings.leaseMargin()),
-            clock.forStatements().orElse(null));
+    if (pacedClaimDue(sent)) {
+      paced = triggers.claimPaced(claim(want), now);
+      lastPacedClaim = sent;
+    }
+    int left = want - paced.size();
+    Instant pacedDone = clock.local();
+    List<ClaimedTrigger> batch = left == 0 ? List.of() : triggers.claimDue(claim(left), now);
     Instant received = clock.local();
     if (failures > 0) {
       LOG.infof("claiming works again after %d failures", failures);
       failures = 0;
     }
-    if (batch.isEmpty()) {
+    boolean full = batch.size() + paced.size() == want && want == settings.batchSize();
+    lastTurnFull = full;
+    if (batch.isEmpty() && paced.isEmpty()) {
       return false;
     }
-    Instant databaseNow = batch.get(0).databaseNow();
-    clock.measured(sent, received, databaseNow);
-    metrics.claimed(batch.size());
-    Instant at = clock.forStatements().orElse(databaseNow);
-    claimed.accept(batch.stream().map(t -> asFired(t, at)).toList());
-    return batch.size() == want && want == settings.batchSize();
+    if (batch.isEmpty()) {
+      clock.measured(sent, pacedDone, paced.get(0).databaseNow());
+    } else {
+      clock.measured(pacedDone, received, batch.get(0).databaseNow());
+    }
+    metrics.claimed(batch.size() + paced.size());
+    paced.forEach(t -> t.paced().ifPresent(p -> metrics.paced(p.flowKey(), p.throttled() != null)));
+    Instant at =
+        clock.forStatements().orElse((batch.isEmpty() ? paced : batch).get(0).databaseNow());
+    List<ClaimedTrigger> all = new ArrayList<>(batch.size() + paced.size());
+    paced.forEach(t -> all.add(asFired(t, at)));
+    batch.forEach(t -> all.add(asFired(t, at)));
+    claimed.accept(all);
+    return full;
+  }
+
+  private TriggerRepository.Claim claim(int count) {
+    return new TriggerRepository.Claim(
+        settings.owner(), count, settings.lookahead(), settings.leaseMargin());
+  }
+
+  /**
+   * Whether this turn starts with the claim of paced triggers (those a flow limit paces, which the
+   * unpaced claim never reads): every turn after one that left room does, and while turns come back
+   * full, one a poll interval still does, so that a flood of unpaced work cannot starve the paced
+   * keys, nor they it.
+   */
+  private boolean pacedClaimDue(Instant now) {
+    return !lastTurnFull
+        || lastPacedClaim == null
+        || Duration.between(lastPacedClaim, now).compareTo(settings.pollInterval()) >= 0;
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.scheduleman.sdk.trigger.TriggerStateMachine;
 import dev.scheduleman.storage.execution.ExecutionRow;
 import dev.scheduleman.storage.trigger.ClaimedTrigger;
 import dev.scheduleman.storage.trigger.TriggerUpdate;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.random.RandomGenerator;
 
@@ -88,7 +89,13 @@ final class Completions {
             delivery.responseExcerpt(),
             // A dead letter is a failed attempt; a buried success stays a success.
             moved.exhausted() && !delivery.succeeded(),
-            delivery.retryAfter());
+            delivery.retryAfter(),
+            trigger.paced().map(ClaimedTrigger.Paced::flowKey).orElse(null),
+            trigger
+                .paced()
+                .map(ClaimedTrigger.Paced::throttled)
+                .map(Duration::toMillis)
+                .orElse(null));
     LastRun last =
         new LastRun(delivery.firedAt(), delivery.outcome(), delivery.httpStatus(), error);
     return new Completion(delivery, update(trigger, moved, last), attempt);

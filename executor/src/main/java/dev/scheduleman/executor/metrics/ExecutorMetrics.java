@@ -136,6 +136,25 @@ public final class ExecutorMetrics {
     batchSize.record(count);
   }
 
+  /**
+   * A trigger a flow claim let go: counted per flow key, and once more as throttled when it had to
+   * wait for the key's limit (the keys are the tenants' own; two tenants' same key count together).
+   */
+  public void paced(String flowKey, boolean throttled) {
+    Counter.builder("scheduleman.flow.deliveries")
+        .description("Deliveries paced by a flow limit, by flow key")
+        .tag("flow_key", flowKey)
+        .register(registry)
+        .increment();
+    if (throttled) {
+      Counter.builder("scheduleman.flow.throttled")
+          .description("Paced deliveries that waited for their flow limit, by flow key")
+          .tag("flow_key", flowKey)
+          .register(registry)
+          .increment();
+    }
+  }
+
   public void claimFailed() {
     claimErrors.increment();
   }

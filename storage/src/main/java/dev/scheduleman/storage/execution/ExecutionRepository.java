@@ -2,6 +2,7 @@ package dev.scheduleman.storage.execution;
 
 import static dev.scheduleman.storage.sql.Sql.getInstant;
 import static dev.scheduleman.storage.sql.Sql.getInteger;
+import static dev.scheduleman.storage.sql.Sql.getLong;
 import static dev.scheduleman.storage.sql.Sql.getUuid;
 import static dev.scheduleman.storage.sql.Sql.setInstant;
 
@@ -31,7 +32,7 @@ public final class ExecutionRepository {
       """
       e.id, e.schedule_id, e.tenant_id, e.execution_id, e.scheduled_for, e.fired_at, e.attempt,
       e.executor, e.outcome, e.http_status, e.duration_ms, e.error, e.response_excerpt, e.exhausted,
-      e.retry_after
+      e.retry_after, e.flow_key, e.throttled_ms
       """;
 
   private final DataSource ds;
@@ -65,7 +66,9 @@ public final class ExecutionRepository {
           .text("error", e -> StoredText.clean(e.error(), ERROR_CHARS))
           .text("response_excerpt", e -> StoredText.clean(e.responseExcerpt(), EXCERPT_CHARS))
           .bool("exhausted", ExecutionRow::exhausted)
-          .timestamptz("retry_after", ExecutionRow::retryAfter);
+          .timestamptz("retry_after", ExecutionRow::retryAfter)
+          .text("flow_key", ExecutionRow::flowKey)
+          .bigint("throttled_ms", ExecutionRow::throttledMs);
 
   /**
    * Appends attempts in one statement (arrays unnested server-side), so an executor records a whole
@@ -75,10 +78,10 @@ public final class ExecutionRepository {
       """
       INSERT INTO execution (schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
                              attempt, executor, outcome, http_status, duration_ms, error,
-                             response_excerpt, exhausted, retry_after)
+                             response_excerpt, exhausted, retry_after, flow_key, throttled_ms)
       SELECT schedule_id, tenant_id, execution_id, scheduled_for, fired_at,
              attempt, executor, outcome, http_status, duration_ms, error,
-             response_excerpt, exhausted, retry_after
+             response_excerpt, exhausted, retry_after, flow_key, throttled_ms
         FROM %s
       """
           .formatted(APPENDED.as("u"));
@@ -256,6 +259,8 @@ public final class ExecutionRepository {
         r.getString("error"),
         r.getString("response_excerpt"),
         r.getBoolean("exhausted"),
-        getInstant(r, "retry_after"));
+        getInstant(r, "retry_after"),
+        r.getString("flow_key"),
+        getLong(r, "throttled_ms"));
   }
 }

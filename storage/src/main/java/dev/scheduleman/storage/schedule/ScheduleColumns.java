@@ -36,6 +36,7 @@ public final class ScheduleColumns {
       exclude_dates::text AS exclude_dates,
       misfire_policy, misfire_threshold_ms, misfire_max_catch_up, window_ms,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
+      target_flow_key,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
       last_fired_at, last_outcome, last_http_status, last_error,
@@ -43,9 +44,17 @@ public final class ScheduleColumns {
       """;
 
   /**
-   * Binds, in this order, name, description, labels, the spec, target and retry columns, priority,
-   * state and the pending trigger's seven columns: the part of a row that inserts and updates both
-   * write.
+   * Whether a written schedule's flow key has a limit (parameters: tenant, flow key): the value of
+   * {@code flow_limited}. Read by the statement that writes the row, after the writer took the
+   * tenant's row in share mode ({@link ScheduleRepository}), so it sees every limit declared.
+   */
+  static final String FLOW_LIMITED =
+      "EXISTS (SELECT 1 FROM flow_limit f WHERE f.tenant_id = ? AND f.flow_key = ?)";
+
+  /**
+   * Binds, in this order, name, description, labels, the spec and target columns, the tenant and
+   * flow key that {@link #FLOW_LIMITED} looks up, the retry columns, priority, state and the
+   * pending trigger's seven columns: the part of a row that inserts and updates both write.
    */
   static int bindDefinitionAndTrigger(PreparedStatement s, int i, ScheduleRow row)
       throws SQLException {
@@ -54,6 +63,8 @@ public final class ScheduleColumns {
     s.setString(++i, Json.text(row.labels()));
     i = bindSpec(s, i, row.spec());
     i = bindTarget(s, i, row.target());
+    s.setObject(++i, row.tenantId()); // whether its flow key has a limit
+    s.setString(++i, row.target().appliedFlowKey());
     i = bindRetry(s, i, row.retry());
     s.setInt(++i, row.priority());
     s.setString(++i, row.state().name());
@@ -91,6 +102,8 @@ public final class ScheduleColumns {
     s.setString(++i, Json.text(target.headers()));
     s.setString(++i, target.body());
     s.setInt(++i, Math.toIntExact(target.timeout().toMillis()));
+    s.setString(++i, target.flowKey());
+    s.setString(++i, target.appliedFlowKey());
     return i;
   }
 
@@ -164,7 +177,8 @@ public final class ScheduleColumns {
         r.getString("target_method"),
         Json.stringMap(r.getString("target_headers")),
         r.getString("target_body"),
-        Duration.ofMillis(r.getInt("timeout_ms")));
+        Duration.ofMillis(r.getInt("timeout_ms")),
+        r.getString("target_flow_key"));
   }
 
   public static RetryPolicy mapRetry(ResultSet r) throws SQLException {

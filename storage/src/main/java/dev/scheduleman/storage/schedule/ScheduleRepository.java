@@ -5,6 +5,7 @@ import static dev.scheduleman.storage.sql.Sql.setInstant;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.storage.sql.Json;
 import dev.scheduleman.storage.sql.Sql;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -38,6 +39,7 @@ public final class ScheduleRepository {
           spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at, exclude_dates,
           misfire_policy, misfire_threshold_ms, misfire_max_catch_up, window_ms,
           target_url, target_method, target_headers, target_body, timeout_ms,
+          target_flow_key, flow_key, flow_limited,
           max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
           next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
           version, created_at, updated_at)
@@ -45,10 +47,28 @@ public final class ScheduleRepository {
               ?, ?, ?, ?, ?, ?, ?, ?::date[],
               ?, ?, ?, ?,
               ?, ?, ?::jsonb, ?, ?,
+              ?, ?, %s,
               ?, ?, ?, ?, ?, ?,
               ?, ?, ?, ?, ?, ?, ?,
               ?, ?, ?)
+      """
+          .formatted(ScheduleColumns.FLOW_LIMITED);
+
+  /**
+   * Parameters: tenants. Taken before a schedule is written, so that the write sees every flow
+   * limit committed and a limit being declared waits for it (see {@code FlowLimitRepository}).
+   */
+  static final String SHARE_TENANTS =
+      """
+      SELECT id FROM tenant WHERE id = ANY (?) ORDER BY id FOR KEY SHARE
       """;
+
+  private static void shareTenants(Connection c, Collection<UUID> tenants) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SHARE_TENANTS)) {
+      s.setArray(1, c.createArrayOf("uuid", tenants.stream().distinct().sorted().toArray()));
+      s.executeQuery().close();
+    }
+  }
 
   /** Inserts new schedules, all in one round trip. */
   public void insert(List<ScheduleRow> rows) {
@@ -59,6 +79,7 @@ public final class ScheduleRepository {
         ds,
         "insert schedules",
         c -> {
+          shareTenants(c, rows.stream().map(ScheduleRow::tenantId).toList());
           try (PreparedStatement s = c.prepareStatement(INSERT)) {
             for (ScheduleRow row : rows) {
               bindInsert(s, row);
@@ -109,11 +130,23 @@ public final class ScheduleRepository {
   /**
    * Reads a schedule and locks its row until the surrounding transaction ends, so that a
    * read-modify-write by the API cannot interleave with another one or with an executor's
-   * completion of the same row.
+   * completion of the same row. The tenant's row is taken in share mode before it (see {@link
+   * #SHARE_TENANTS}).
    */
   public Optional<ScheduleRow> lock(UUID tenantId, ScheduleKey key) {
-    return Sql.queryOne(
-        ds, FIND_FOR_UPDATE, s -> bindKey(s, tenantId, key), ScheduleColumns::mapRow);
+    return Sql.run(
+        ds,
+        "lock a schedule",
+        c -> {
+          // The tenant first, as every schedule write takes it: a flow limit being declared holds
+          // the tenant and then marks schedules, so taking the two in the other order could
+          // deadlock with it.
+          shareTenants(c, List.of(tenantId));
+          List<ScheduleRow> rows =
+              Sql.query(
+                  c, FIND_FOR_UPDATE, s -> bindKey(s, tenantId, key), ScheduleColumns::mapRow);
+          return rows.stream().findFirst();
+        });
   }
 
   private static void bindKey(PreparedStatement s, UUID tenantId, ScheduleKey key)
@@ -158,14 +191,15 @@ public final class ScheduleRepository {
              misfire_policy = ?, misfire_threshold_ms = ?, misfire_max_catch_up = ?,
              window_ms = ?,
              target_url = ?, target_method = ?, target_headers = ?::jsonb, target_body = ?,
-             timeout_ms = ?,
+             timeout_ms = ?, target_flow_key = ?, flow_key = ?, flow_limited = %s,
              max_attempts = ?, min_backoff_ms = ?, max_backoff_ms = ?, on_exhausted = ?,
              priority = ?, state = ?,
              next_fire_at = ?, scheduled_for = ?, execution_id = ?, attempt = ?,
              lease_owner = ?, lease_until = ?, lease_token = ?,
              version = ?, updated_at = ?
        WHERE id = ? AND tenant_id = ? AND version = ?
-      """;
+      """
+          .formatted(ScheduleColumns.FLOW_LIMITED);
 
   /**
    * Writes a schedule's definition, state and pending trigger, if the stored version is still
@@ -175,16 +209,20 @@ public final class ScheduleRepository {
    */
   public boolean update(ScheduleRow row, long expectedVersion) {
     int updated =
-        Sql.update(
+        Sql.run(
             ds,
-            UPDATE,
-            s -> {
-              int i = ScheduleColumns.bindDefinitionAndTrigger(s, 0, row);
-              s.setLong(++i, row.version());
-              setInstant(s, ++i, row.updatedAt());
-              s.setObject(++i, row.id());
-              s.setObject(++i, row.tenantId());
-              s.setLong(++i, expectedVersion);
+            "update a schedule",
+            c -> {
+              shareTenants(c, List.of(row.tenantId()));
+              try (PreparedStatement s = c.prepareStatement(UPDATE)) {
+                int i = ScheduleColumns.bindDefinitionAndTrigger(s, 0, row);
+                s.setLong(++i, row.version());
+                setInstant(s, ++i, row.updatedAt());
+                s.setObject(++i, row.id());
+                s.setObject(++i, row.tenantId());
+                s.setLong(++i, expectedVersion);
+                return s.executeUpdate();
+              }
             });
     return updated == 1;
   }

@@ -4,6 +4,7 @@ import dev.scheduleman.sdk.model.RetryPolicy;
 import dev.scheduleman.sdk.model.Target;
 import dev.scheduleman.sdk.trigger.PendingTrigger;
 import dev.scheduleman.sdk.trigger.TriggerRules;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -20,6 +21,7 @@ import java.util.UUID;
  * @param defect why the row cannot be fired as stored, if it cannot (it is then buried)
  * @param skipped why the claimed occurrence is not fired, if it is not: it was missed, and the
  *     schedule's misfire policy skips missed occurrences (it then completes as skipped)
+ * @param paced the flow key whose limit let it go, if one paces it
  */
 public record ClaimedTrigger(
     UUID scheduleId,
@@ -30,7 +32,14 @@ public record ClaimedTrigger(
     List<String> signingSecrets,
     Instant databaseNow,
     Optional<String> defect,
-    Optional<String> skipped) {
+    Optional<String> skipped,
+    Optional<Paced> paced) {
+
+  /**
+   * How a paced trigger went: under which flow key, and how long it waited for the key's limit
+   * (null when it did not wait: the key had room when it fell due).
+   */
+  public record Paced(String flowKey, Duration throttled) {}
 
   /** A claimed trigger that fires (unless it is a defect). */
   public ClaimedTrigger(
@@ -51,6 +60,7 @@ public record ClaimedTrigger(
         signingSecrets,
         databaseNow,
         defect,
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -83,7 +93,16 @@ public record ClaimedTrigger(
   /** The same claim, with the trigger as the state machine says it fires (a catch-up). */
   public ClaimedTrigger firing(PendingTrigger asFired) {
     return new ClaimedTrigger(
-        scheduleId, tenantId, asFired, rules, target, signingSecrets, databaseNow, defect, skipped);
+        scheduleId,
+        tenantId,
+        asFired,
+        rules,
+        target,
+        signingSecrets,
+        databaseNow,
+        defect,
+        skipped,
+        paced);
   }
 
   /** The same claim, not to be fired: the occurrence was missed and is skipped. */
@@ -97,6 +116,22 @@ public record ClaimedTrigger(
         signingSecrets,
         databaseNow,
         defect,
-        Optional.of(why));
+        Optional.of(why),
+        paced);
+  }
+
+  /** The same claim, made by a flow claim under the given key. */
+  public ClaimedTrigger paced(Paced how) {
+    return new ClaimedTrigger(
+        scheduleId,
+        tenantId,
+        pending,
+        rules,
+        target,
+        signingSecrets,
+        databaseNow,
+        defect,
+        skipped,
+        Optional.of(how));
   }
 }

@@ -49,27 +49,46 @@ public final class TriggerRepository {
     this.ds = ds;
   }
 
+  /** The last {@code claim_rank}: priority 0's retries (see the V6 migration). */
+  static final int LAST_RANK = 19;
+
   /**
-   * The claim, in one statement. The inner SELECT picks due, unleased active rows in claim order
-   * (highest priority first, first attempts before retries, then earliest due) and locks them,
-   * skipping rows another executor is claiming at this very moment; the UPDATE leases them. Claim
-   * order is {@code claim_rank} (0 to 19) then {@code next_fire_at}, the partial index {@code
-   * schedule_claim}: the SELECT reads that index one rank after the other, in rank order, each an
-   * index range in due order, and stops as soon as the batch is full, so ranks after it are never
-   * read nor locked. (An outer ORDER BY would make every rank read and lock a whole batch first;
-   * the rank series is read in its own order, a function scan, which is how the executor's
-   * statement runs.) A lease lasts until the trigger's due time (it may be claimed ahead, within
-   * the look-ahead) plus its timeout plus a margin, so a trigger whose executor died is claimable
-   * again seconds after it should have completed.
+   * What a claim returns of the rows it leased ({@code s}) and their tenants ({@code t}): what an
+   * executor needs to fire and complete them without reading them again.
+   */
+  static final String CLAIMED_COLUMNS =
+      """
+      s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
+      s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
+      s.end_at, s.exclude_dates::text AS exclude_dates,
+      s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up, s.window_ms,
+      s.target_url, s.target_method, s.target_headers::text AS target_headers,
+      s.target_body, s.timeout_ms, s.target_flow_key,
+      s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
+      s.lease_owner, s.lease_until, s.lease_token, t.signing_secret,
+      CASE WHEN t.previous_secret_expires_at > now()
+           THEN t.previous_signing_secret END AS previous_signing_secret,
+      clock_timestamp() AS database_now
+      """;
+
+  /**
+   * The claim of unpaced triggers (those whose flow key has no limit), in one statement. The inner
+   * SELECT picks due, unleased active rows in claim order (highest priority first, first attempts
+   * before retries, then earliest due) and locks them, skipping rows another executor is claiming
+   * at this very moment; the UPDATE leases them. Claim order is {@code claim_rank} (0 to 19) then
+   * {@code next_fire_at}, the partial index {@code schedule_claim}: the SELECT reads that index one
+   * rank after the other, in rank order, each an index range in due order, and stops as soon as the
+   * batch is full, so ranks after it are never read nor locked. (An outer ORDER BY would make every
+   * rank read and lock a whole batch first; the rank series is read in its own order, a function
+   * scan, which is how the executor's statement runs.) A lease lasts until the trigger's due time
+   * (it may be claimed ahead, within the look-ahead) plus its timeout plus a margin, so a trigger
+   * whose executor died is claimable again seconds after it should have completed.
    *
    * <p>Every claimed row gets a token of its own ({@code gen_random_uuid()}): the executor's later
    * statements on it are guarded by that token, so none of them can apply to a later claim.
    *
    * <p>Parameters: owner, now, lease margin (ms), now, look-ahead (ms), now, batch size (twice).
    */
-  /** The last {@code claim_rank}: priority 0's retries (see the V6 migration). */
-  static final int LAST_RANK = 19;
-
   static final String CLAIM =
       """
       UPDATE schedule s
@@ -84,7 +103,7 @@ public final class TriggerRepository {
                              CROSS JOIN LATERAL (
                                SELECT id
                                  FROM schedule
-                                WHERE state = 'ACTIVE'
+                                WHERE state = 'ACTIVE' AND NOT flow_limited
                                   AND claim_rank = r.rank
                                   AND next_fire_at <= coalesce(?::timestamptz, now())
                                                       + ? * interval '1 millisecond'
@@ -95,19 +114,9 @@ public final class TriggerRepository {
                                   FOR UPDATE SKIP LOCKED) due
                        LIMIT ?)
          AND t.id = s.tenant_id
-      RETURNING s.id, s.tenant_id, s.execution_id, s.next_fire_at, s.scheduled_for, s.attempt,
-                s.spec_kind, s.cron, s.timezone, s.fire_at, s.interval_ms, s.start_at,
-                s.end_at, s.exclude_dates::text AS exclude_dates,
-                s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up, s.window_ms,
-                s.target_url, s.target_method, s.target_headers::text AS target_headers,
-                s.target_body, s.timeout_ms,
-                s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
-                s.lease_owner, s.lease_until, s.lease_token, t.signing_secret,
-                CASE WHEN t.previous_secret_expires_at > now()
-                     THEN t.previous_signing_secret END AS previous_signing_secret,
-                clock_timestamp() AS database_now
+      RETURNING %s
       """
-          .formatted(LAST_RANK);
+          .formatted(LAST_RANK, CLAIMED_COLUMNS);
 
   /** What a claim asks for. */
   public record Claim(String owner, int batchSize, Duration lookahead, Duration leaseMargin) {}
@@ -124,6 +133,187 @@ public final class TriggerRepository {
   /** {@link #claimDue(Claim, Instant)} on a connection the caller holds. */
   public List<ClaimedTrigger> claimDue(Connection c, Claim claim, Instant now) throws SQLException {
     return Sql.query(c, CLAIM, s -> bindClaim(s, claim, now), TriggerRepository::mapClaimed);
+  }
+
+  /** A due-work probe of one flow key: does it have a due, unleased row (rank by rank)? */
+  private static final String KEY_HAS_DUE_WORK =
+      """
+      EXISTS (SELECT 1
+                FROM generate_series(0, %d) AS r(rank)
+               WHERE EXISTS (SELECT 1 FROM schedule d
+                              WHERE d.state = 'ACTIVE' AND d.flow_limited
+                                AND d.tenant_id = f.tenant_id AND d.flow_key = f.flow_key
+                                AND d.claim_rank = r.rank AND d.next_fire_at <= %s
+                                AND (d.lease_until IS NULL OR d.lease_until < %s)))
+      """;
+
+  /**
+   * The first statement of a paced claim: locks the flow keys with due work that no other executor
+   * is claiming right now (skipping those), until the claim's transaction ends. Parameters: now.
+   */
+  static final String LOCK_FLOW_KEYS =
+      """
+      SELECT f.tenant_id, f.flow_key
+        FROM flow_limit f CROSS JOIN (SELECT coalesce(?::timestamptz, now()) AS t) c
+       WHERE %s
+         FOR UPDATE OF f SKIP LOCKED
+      """
+          .formatted(KEY_HAS_DUE_WORK.formatted(LAST_RANK, "c.t", "c.t"));
+
+  /**
+   * The second statement of a paced claim, on the keys the first one locked, so that no other
+   * executor leases their triggers meanwhile; being a statement of its own, it sees every claim and
+   * completion committed before the lock was granted. For each key ({@code keyed}) it refills the
+   * token bucket for the time since the key's last claim (up to the burst), counts the key's
+   * deliveries in flight (the schedules its claims leased whose lease still runs: a lease that ran
+   * out or a completed trigger frees its slot) and takes what both allow ({@code room}). Then it
+   * reads the key's own index ({@code schedule_flow}) rank by rank, in claim order, for that many
+   * due rows, leases them for their timeout plus the margin, and writes the bucket back, less what
+   * it took. Rows over a limit stay as they are, due and unleased: they wait, in due order, and
+   * cost no attempt. {@link #CLAIM} never reads them.
+   *
+   * <p>Triggers are claimed only once due (no look-ahead), so a token is spent when the delivery
+   * can go. A key whose due work outlasted what its limit let this claim take is marked exhausted
+   * at this instant; a row due before the key was last exhausted has waited for the limit, and
+   * comes back with how long ({@code throttled_ms}).
+   *
+   * <p>Parameters: now, owner, lease margin (ms), batch size, the locked keys' tenants and keys.
+   */
+  static final String FLOW_CLAIM =
+      """
+      WITH clock AS (SELECT coalesce(?::timestamptz, now()) AS t, ?::text AS owner,
+                            ?::bigint AS margin_ms, ?::integer AS batch),
+           keyed AS (
+             SELECT f.tenant_id, f.flow_key, f.max_concurrency, f.exhausted_at, c.t, c.batch,
+                    CASE WHEN f.rate_per_second IS NOT NULL
+                         THEN least(f.burst::float8,
+                                    f.tokens + f.rate_per_second
+                                               * greatest(0, extract(epoch FROM c.t - f.refilled_at)))
+                    END AS tokens,
+                    CASE WHEN f.max_concurrency IS NOT NULL
+                         THEN ARRAY(SELECT l.id FROM schedule l
+                                     WHERE l.id = ANY (f.leased) AND l.lease_until > c.t)
+                    END AS live
+               FROM flow_limit f CROSS JOIN clock c
+              WHERE (f.tenant_id, f.flow_key) IN (SELECT * FROM unnest(?::uuid[], ?::text[]))),
+           room AS (
+             SELECT k.*,
+                    greatest(0, least(coalesce(floor(k.tokens)::integer, k.batch),
+                                      coalesce(k.max_concurrency - cardinality(k.live), k.batch),
+                                      k.batch)) AS take
+               FROM keyed k),
+           waiting AS (
+             SELECT r.tenant_id, r.flow_key,
+                    (SELECT count(*)
+                       FROM (SELECT 1
+                               FROM generate_series(0, %1$d) AS g(rank)
+                                    CROSS JOIN LATERAL (
+                                      SELECT 1 FROM schedule d
+                                       WHERE d.state = 'ACTIVE' AND d.flow_limited
+                                         AND d.tenant_id = r.tenant_id AND d.flow_key = r.flow_key
+                                         AND d.claim_rank = g.rank AND d.next_fire_at <= r.t
+                                         AND (d.lease_until IS NULL OR d.lease_until < r.t)
+                                       LIMIT r.take + 1) x
+                              LIMIT r.take + 1) y) > r.take AND r.take < r.batch AS exhausted
+               FROM room r),
+           picked AS (
+             SELECT due.id
+               FROM room r
+                    CROSS JOIN LATERAL (
+                      SELECT ranked.id
+                        FROM generate_series(0, %1$d) AS g(rank)
+                             CROSS JOIN LATERAL (
+                               SELECT d.id FROM schedule d
+                                WHERE d.state = 'ACTIVE' AND d.flow_limited
+                                  AND d.tenant_id = r.tenant_id AND d.flow_key = r.flow_key
+                                  AND d.claim_rank = g.rank AND d.next_fire_at <= r.t
+                                  AND (d.lease_until IS NULL OR d.lease_until < r.t)
+                                ORDER BY d.next_fire_at
+                                LIMIT r.take
+                                  FOR UPDATE OF d SKIP LOCKED) ranked
+                       LIMIT r.take) due
+              WHERE r.take > 0
+              LIMIT (SELECT batch FROM clock)),
+           leased AS (
+             UPDATE schedule s
+                SET lease_owner = c.owner,
+                    lease_token = gen_random_uuid(),
+                    lease_until = c.t + s.timeout_ms * interval '1 millisecond'
+                                      + c.margin_ms * interval '1 millisecond'
+               FROM picked p, clock c, room r, tenant t
+              WHERE s.id = p.id
+                AND r.tenant_id = s.tenant_id AND r.flow_key = s.flow_key
+                AND t.id = s.tenant_id
+             RETURNING %2$s,
+                       s.flow_key,
+                       CASE WHEN s.next_fire_at <= r.exhausted_at
+                            THEN (extract(epoch FROM r.t - s.next_fire_at) * 1000)::bigint
+                       END AS throttled_ms),
+           taken AS (
+             UPDATE flow_limit f
+                SET tokens = CASE WHEN r.tokens IS NULL THEN f.tokens
+                                  ELSE greatest(0, r.tokens - n.count) END,
+                    refilled_at = CASE WHEN r.tokens IS NULL THEN f.refilled_at ELSE r.t END,
+                    leased = CASE WHEN r.live IS NULL THEN '{}' ELSE r.live || n.ids END,
+                    exhausted_at = CASE WHEN w.exhausted THEN r.t ELSE f.exhausted_at END
+               FROM room r
+                    JOIN waiting w ON w.tenant_id = r.tenant_id AND w.flow_key = r.flow_key
+                    CROSS JOIN LATERAL (
+                      SELECT count(*) AS count, coalesce(array_agg(l.id), '{}') AS ids
+                        FROM leased l
+                       WHERE l.tenant_id = r.tenant_id AND l.flow_key = r.flow_key) n
+              WHERE f.tenant_id = r.tenant_id AND f.flow_key = r.flow_key)
+      SELECT * FROM leased
+      """
+          .formatted(LAST_RANK, CLAIMED_COLUMNS);
+
+  /**
+   * Claims up to {@code batchSize} due paced triggers, as their flow limits allow, in a transaction
+   * of two statements: {@link #LOCK_FLOW_KEYS}, then {@link #FLOW_CLAIM} on the keys it locked (one
+   * statement could not count the leases another executor committed while it waited for nothing: it
+   * reads the database as of its start).
+   *
+   * @param now the time to claim at; null for the database's clock
+   */
+  public List<ClaimedTrigger> claimPaced(Claim claim, Instant now) {
+    return Sql.inTransaction(
+        ds,
+        "paced claim",
+        c -> {
+          List<UUID> tenants = new ArrayList<>();
+          List<String> keys = new ArrayList<>();
+          Sql.query(
+              c,
+              LOCK_FLOW_KEYS,
+              s -> setInstant(s, 1, now),
+              r -> {
+                tenants.add(getUuid(r, "tenant_id"));
+                keys.add(r.getString("flow_key"));
+                return null;
+              });
+          if (keys.isEmpty()) {
+            return List.of();
+          }
+          return Sql.query(
+              c,
+              FLOW_CLAIM,
+              s -> {
+                setInstant(s, 1, now);
+                s.setString(2, claim.owner());
+                s.setLong(3, claim.leaseMargin().toMillis());
+                s.setInt(4, claim.batchSize());
+                s.setArray(5, c.createArrayOf("uuid", tenants.toArray()));
+                s.setArray(6, c.createArrayOf("text", keys.toArray()));
+              },
+              r -> {
+                Long throttled = Sql.getLong(r, "throttled_ms");
+                return mapClaimed(r)
+                    .paced(
+                        new ClaimedTrigger.Paced(
+                            r.getString("flow_key"),
+                            throttled == null ? null : Duration.ofMillis(throttled)));
+              });
+        });
   }
 
   static void bindClaim(PreparedStatement s, Claim claim, Instant now) throws SQLException {
@@ -464,7 +654,7 @@ public final class TriggerRepository {
         FROM generate_series(0, %d) AS r(rank)
              CROSS JOIN LATERAL (
                SELECT count(*) AS n FROM schedule
-                WHERE state = 'ACTIVE' AND claim_rank = r.rank
+                WHERE state = 'ACTIVE' AND NOT flow_limited AND claim_rank = r.rank
                   AND next_fire_at <= coalesce(?::timestamptz, now())
                   AND (lease_until IS NULL OR lease_until < coalesce(?::timestamptz, now()))) due
       """

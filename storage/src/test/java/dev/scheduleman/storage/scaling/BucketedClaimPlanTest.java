@@ -70,11 +70,12 @@ class BucketedClaimPlanTest {
     run(
         """
         INSERT INTO schedule_by_bucket (id, bucket, tenant_id, spec_kind, fire_at, target_url,
-                                        target_method, timeout_ms, max_attempts, min_backoff_ms,
+                                        target_method, flow_key, timeout_ms, max_attempts,
+                                        min_backoff_ms,
                                         max_backoff_ms, on_exhausted, state, next_fire_at,
                                         scheduled_for, execution_id, created_at, updated_at)
         SELECT g.id, schedule_bucket(g.id), (SELECT id FROM tenant), 'AT', g.at,
-               'https://example.com', 'POST', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', g.at, g.at,
+               'https://example.com', 'POST', 'host:example.com', 3000, 5, 1000, 300000, 'DEAD', 'ACTIVE', g.at, g.at,
                gen_random_uuid(), now(), now()
           FROM (SELECT gen_random_uuid() AS id, now() + i * interval '10 ms' AS at
                   FROM generate_series(1, 20000) i) g

@@ -113,6 +113,19 @@ public final class Fixtures {
       return this;
     }
 
+    /** A target that names a flow key (null for the host's key). */
+    public ScheduleBuilder withFlowKey(String flowKey) {
+      this.target =
+          new Target(
+              target.url(),
+              target.method(),
+              target.headers(),
+              target.body(),
+              target.timeout(),
+              flowKey);
+      return this;
+    }
+
     public ScheduleBuilder withRetry(RetryPolicy retry) {
       this.retry = retry;
       return this;
