@@ -214,6 +214,7 @@ async function detailView(id) {
        ${s.schedule.excludeDates ? `<dt>Not on</dt><dd>${esc(s.schedule.excludeDates.join(", "))}</dd>` : ""}
        <dt>Next execution</dt><dd>${when(s.nextFireAt)}</dd>
        <dt>Target</dt><dd>${esc(s.target.method)} ${esc(s.target.url)} (timeout ${esc(s.target.timeout)})</dd>
+       <dt>Flow key</dt><dd>${s.target.flowKey ? esc(s.target.flowKey) : `host:${esc(hostOf(s.target.url))} <span class="muted">(the default)</span>`}</dd>
        ${s.target.headers ? `<dt>Headers</dt><dd>${esc(Object.keys(s.target.headers).join(", "))}</dd>` : ""}
        ${s.target.body ? `<dt>Body</dt><dd><pre>${esc(s.target.body)}</pre></dd>` : ""}
        <dt>Priority</dt><dd>${esc(s.priority)}</dd>
@@ -242,7 +243,7 @@ function historyTable(items) {
       <th scope="col">Duration</th><th scope="col">Error</th><th scope="col" class="hide-narrow">Response</th>
       <th scope="col" class="hide-narrow">Executor</th></tr></thead>
     <tbody>${items.map((e) => `<tr>
-      <td>${when(e.firedAt)}<div class="muted">due ${when(e.scheduledFor)}</div></td>
+      <td>${when(e.firedAt)}<div class="muted">due ${when(e.scheduledFor)}</div>${e.throttledMs ? `<div class="muted">waited ${esc(e.throttledMs)} ms for flow limit ${esc(e.flowKey)}</div>` : ""}</td>
       <td>${esc(e.attempt)}${e.exhausted ? ' <span class="error">(last)</span>' : ""}</td>
       <td class="outcome-${esc(e.outcome)}">${esc(e.outcome)}${e.httpStatus ? " " + esc(e.httpStatus) : ""}</td>
       <td>${esc(e.durationMs)} ms</td>
@@ -279,6 +280,10 @@ function field(id, label, value = "", attrs = "", help = "") {
   return `<div data-field-box="${id}"><label for="${id}">${label}</label>
     <input id="${id}" name="${id}" value="${esc(value)}" ${attrs}>
     ${help ? `<div class="muted">${help}</div>` : ""}<div class="field-error" id="${id}-error"></div></div>`;
+}
+
+function hostOf(url) {
+  try { return new URL(url).hostname.toLowerCase(); } catch { return ""; }
 }
 
 function lines(map) {
@@ -333,6 +338,7 @@ async function formView(id) {
            ${["POST", "PUT", "PATCH", "GET", "DELETE"].map((m) => `<option ${m === (s?.target.method ?? "POST") ? "selected" : ""}>${m}</option>`).join("")}
          </select><div class="field-error" id="method-error"></div></div>
          ${field("timeout", "Timeout", s?.target.timeout ?? "3s")}
+         ${field("flowKey", "Flow key (optional)", s?.target.flowKey ?? "", "", "Deliveries share the flow limit declared for this key; empty for host: and the URL's host.")}
          <div class="wide"><label for="headers">Headers (one Name=value per line)</label>
            <textarea id="headers" name="headers">${esc(lines(s?.target.headers))}</textarea><div class="field-error" id="headers-error"></div></div>
          <div class="wide"><label for="body">Body</label>
@@ -442,6 +448,7 @@ const FIELD_IDS = {
   "schedule.misfire.policy": "misfirePolicy", "schedule.misfire.threshold": "misfireThreshold",
   "schedule.misfire.maxCatchUp": "maxCatchUp", "schedule.window": "window", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
+  "target.flowKey": "flowKey",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
   "retry.onExhausted": "onExhausted", priority: "priority",
 };
@@ -492,6 +499,7 @@ async function save(form, existing) {
     schedule: specOf(form),
     target: {
       url: form.url.value, method: form.method.value, timeout: form.timeout.value || undefined,
+      flowKey: form.flowKey.value || undefined,
       headers: mapOf(form.headers.value, "target.headers", errors), body: form.body.value || undefined,
     },
     retry: {

@@ -350,6 +350,21 @@ class BadInputTest {
             withTarget("{" + URL + ", \"timeout\": \"31s\"}"),
             422,
             "target.timeout"),
+        Arguments.of(
+            "flow key with a space",
+            withTarget("{" + URL + ", \"flowKey\": \"partner api\"}"),
+            422,
+            "target.flowKey"),
+        Arguments.of(
+            "empty flow key",
+            withTarget("{" + URL + ", \"flowKey\": \"\"}"),
+            422,
+            "target.flowKey"),
+        Arguments.of(
+            "flow key too long",
+            withTarget("{" + URL + ", \"flowKey\": \"" + "k".repeat(201) + "\"}"),
+            422,
+            "target.flowKey"),
         // names and retries
         Arguments.of(
             "name too long",

@@ -3,6 +3,8 @@ package dev.scheduleman.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.scheduleman.sdk.api.FlowLimitDto;
+import dev.scheduleman.sdk.api.FlowLimitRequest;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.api.SpecDto;
 import dev.scheduleman.sdk.api.TargetDto;
@@ -57,6 +59,14 @@ class ClientTest {
     assertThat(client.executions(created.id(), null).items()).isEmpty();
     assertThat(client.stats().schedules()).containsEntry("ACTIVE", 3L);
     assertThat(client.signingSecret().secret()).startsWith("whsec_");
+    assertThat(client.putFlowLimit("host:example.com", FlowLimitRequest.rate(5, 10)).burst())
+        .isEqualTo(10);
+    assertThat(client.flowLimit("host:example.com").schedules()).isEqualTo(3);
+    assertThat(client.flowLimits())
+        .extracting(FlowLimitDto::key)
+        .containsExactly("host:example.com");
+    client.deleteFlowLimit("host:example.com");
+    assertThat(client.flowLimits()).isEmpty();
     client.delete(created.id());
 
     assertThatThrownBy(() -> client.get(created.id()))

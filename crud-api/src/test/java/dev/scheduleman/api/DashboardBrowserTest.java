@@ -157,8 +157,11 @@ class DashboardBrowserTest {
     page.getByLabel("Fire within (optional)").fill("2d");
     assertThat(page.locator("#window-error")).hasText("must be between 1s and 1d, not 2d");
     page.getByLabel("URL").fill("ftp://example.com/x");
+    page.getByLabel("Flow key (optional)").fill("two words");
     button(page, "Create").click();
     assertThat(page.locator("#url-error")).containsText("scheme 'ftp' is not allowed");
+    assertThat(page.locator("#flowKey-error"))
+        .hasText("may hold only letters, digits and . _ : @ -");
     assertThat(page.locator("#form-problem [role=alert]")).isVisible();
     shot(page, "form-errors");
     as(key).get("/api/v1/schedules").then().body("items.size()", org.hamcrest.Matchers.equalTo(0));
@@ -190,6 +193,7 @@ class DashboardBrowserTest {
     // What is left of today (0 or 1), nothing tomorrow, then 00:00 and 12:00 up to endAt (5).
     page.getByLabel("Not on these dates (optional)").fill(tomorrow.toString());
     page.getByLabel("URL").fill("https://example.com/hooks/twice");
+    page.getByLabel("Flow key (optional)").fill("partner-api");
     assertThat(page.locator("#excludeDates-error")).hasText("");
     assertThat(page.locator("#preview li")).hasCount(5);
     assertNoneOn(page.locator("#preview li time"), tomorrow);
@@ -197,6 +201,7 @@ class DashboardBrowserTest {
     button(page, "Create").click();
 
     assertThat(page.locator("h1")).containsText("twice-daily");
+    assertThat(page.locator("dl.definition")).containsText("partner-api");
     assertThat(page.locator("dl.definition dd", new Page.LocatorOptions().setHasText("until")))
         .hasCount(1);
     assertThat(page.locator("dl.definition dt", new Page.LocatorOptions().setHasText("Not on")))
