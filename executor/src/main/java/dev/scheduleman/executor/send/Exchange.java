@@ -256,47 +256,56 @@ final class Exchange {
     return cause;
   }
 
+  /** What went wrong with an exchange that got no answer, told apart once for every use. */
+  enum Failure {
+    UNKNOWN_HOST,
+    REFUSED,
+    TIMED_OUT,
+    TLS,
+    CLOSED,
+    OTHER;
+
+    static Failure of(Throwable cause) {
+      String message = cause.getMessage() == null ? "" : cause.getMessage();
+      if (cause instanceof UnknownHostException) {
+        return UNKNOWN_HOST;
+      }
+      if (cause instanceof ConnectException || message.contains("Connection refused")) {
+        return REFUSED;
+      }
+      if (cause instanceof TimeoutException || message.toLowerCase().contains("timeout")) {
+        return TIMED_OUT;
+      }
+      if (cause instanceof SSLException) {
+        return TLS;
+      }
+      return message.contains("closed") ? CLOSED : OTHER;
+    }
+  }
+
   /**
    * What a failed exchange says about the host's load: a timeout, or a connection lost before the
    * answer, says it has more than it can answer; a refused connection, a failed handshake or an
    * unknown name says nothing about load.
    */
   static HostLimit.Signal signalOf(Throwable failure) {
-    Throwable cause = rootOf(failure);
-    String message = cause.getMessage() == null ? "" : cause.getMessage();
-    if (cause instanceof ConnectException
-        || cause instanceof UnknownHostException
-        || cause instanceof SSLException
-        || message.contains("Connection refused")) {
-      return HostLimit.Signal.NONE;
-    }
-    if (cause instanceof TimeoutException
-        || message.toLowerCase().contains("timeout")
-        || message.contains("closed")) {
-      return HostLimit.Signal.OVERLOADED;
-    }
-    return HostLimit.Signal.NONE;
+    return switch (Failure.of(rootOf(failure))) {
+      case TIMED_OUT, CLOSED -> HostLimit.Signal.OVERLOADED;
+      case UNKNOWN_HOST, REFUSED, TLS, OTHER -> HostLimit.Signal.NONE;
+    };
   }
 
   /** A failure as a person would say it, without Java class names. */
   static String describe(Throwable failure, Duration timeout) {
     Throwable cause = rootOf(failure);
     String message = cause.getMessage() == null ? "" : cause.getMessage();
-    if (cause instanceof UnknownHostException) {
-      return "unknown host " + message;
-    }
-    if (cause instanceof ConnectException || message.contains("Connection refused")) {
-      return "connection refused" + (message.isEmpty() ? "" : ": " + message);
-    }
-    if (cause instanceof TimeoutException || message.toLowerCase().contains("timeout")) {
-      return timedOut(timeout);
-    }
-    if (cause instanceof SSLException) {
-      return "TLS failed: " + message;
-    }
-    if (message.contains("closed")) {
-      return "connection closed before an answer";
-    }
-    return message.isEmpty() ? "request failed" : "request failed: " + message;
+    return switch (Failure.of(cause)) {
+      case UNKNOWN_HOST -> "unknown host " + message;
+      case REFUSED -> "connection refused" + (message.isEmpty() ? "" : ": " + message);
+      case TIMED_OUT -> timedOut(timeout);
+      case TLS -> "TLS failed: " + message;
+      case CLOSED -> "connection closed before an answer";
+      case OTHER -> message.isEmpty() ? "request failed" : "request failed: " + message;
+    };
   }
 }
