@@ -135,16 +135,22 @@ public final class TriggerRepository {
     return Sql.query(c, CLAIM, s -> bindClaim(s, claim, now), TriggerRepository::mapClaimed);
   }
 
-  /** A due-work probe of one flow key: does it have a due, unleased row (rank by rank)? */
+  /**
+   * A due-work probe of one flow key: does it have a due, unleased row? One ordered probe of the
+   * key's index per rank (the limit keeps the planner from turning it into a join over the table).
+   */
   private static final String KEY_HAS_DUE_WORK =
       """
       EXISTS (SELECT 1
                 FROM generate_series(0, %d) AS r(rank)
-               WHERE EXISTS (SELECT 1 FROM schedule d
-                              WHERE d.state = 'ACTIVE' AND d.flow_limited
-                                AND d.tenant_id = f.tenant_id AND d.flow_key = f.flow_key
-                                AND d.claim_rank = r.rank AND d.next_fire_at <= %s
-                                AND (d.lease_until IS NULL OR d.lease_until < %s)))
+                     CROSS JOIN LATERAL (
+                       SELECT 1 FROM schedule d
+                        WHERE d.state = 'ACTIVE' AND d.flow_limited
+                          AND d.tenant_id = f.tenant_id AND d.flow_key = f.flow_key
+                          AND d.claim_rank = r.rank AND d.next_fire_at <= %s
+                          AND (d.lease_until IS NULL OR d.lease_until < %s)
+                        ORDER BY d.next_fire_at
+                        LIMIT 1) due)
       """;
 
   /**
@@ -213,6 +219,7 @@ public final class TriggerRepository {
                                          AND d.tenant_id = r.tenant_id AND d.flow_key = r.flow_key
                                          AND d.claim_rank = g.rank AND d.next_fire_at <= r.t
                                          AND (d.lease_until IS NULL OR d.lease_until < r.t)
+                                       ORDER BY d.next_fire_at
                                        LIMIT r.take + 1) x
                               LIMIT r.take + 1) y) > r.take AND r.take < r.batch AS exhausted
                FROM room r),

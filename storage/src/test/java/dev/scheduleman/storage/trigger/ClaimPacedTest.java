@@ -8,6 +8,7 @@ import dev.scheduleman.sdk.model.FlowLimit;
 import dev.scheduleman.storage.flow.FlowLimitRepository;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
+import dev.scheduleman.storage.sql.Sql;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.TestDatabase;
@@ -183,6 +184,53 @@ class ClaimPacedTest {
     schedules.insert(aSchedule(second.id()).withFlowKey("billing").dueAt(t0).build());
 
     assertThat(claimUnpaced(t0)).hasSize(6);
+  }
+
+  @Test
+  void eachClaimReadsOnlyItsOwnIndexSoAThrottledBacklogNeverStandsInFrontOfUnpacedWork() {
+    insertDue(3000, null, t0);
+    insertDue(3000, "billing", t0);
+    limit("billing", new FlowLimit(5.0, 5, null));
+    db.update("ANALYZE schedule");
+    TriggerRepository.Claim claim = new TriggerRepository.Claim("a", 100, LOOKAHEAD, MARGIN);
+
+    String unpaced =
+        String.join(
+            "\n",
+            Sql.query(
+                ds,
+                "EXPLAIN (COSTS OFF) " + TriggerRepository.CLAIM,
+                s -> TriggerRepository.bindClaim(s, claim, t0),
+                r -> r.getString(1)));
+    String paced =
+        String.join(
+            "\n",
+            Sql.query(
+                ds,
+                "EXPLAIN (COSTS OFF) " + TriggerRepository.FLOW_CLAIM,
+                s -> {
+                  Sql.setInstant(s, 1, t0);
+                  s.setString(2, "a");
+                  s.setLong(3, MARGIN.toMillis());
+                  s.setInt(4, 100);
+                  s.setArray(
+                      5, s.getConnection().createArrayOf("uuid", new Object[] {tenant.id()}));
+                  s.setArray(6, s.getConnection().createArrayOf("text", new Object[] {"billing"}));
+                },
+                r -> r.getString(1)));
+    String lock =
+        String.join(
+            "\n",
+            Sql.query(
+                ds,
+                "EXPLAIN (COSTS OFF) " + TriggerRepository.LOCK_FLOW_KEYS,
+                s -> Sql.setInstant(s, 1, t0),
+                r -> r.getString(1)));
+    System.out.println("EXPLAIN of the paced claim:\n" + lock + "\n" + paced);
+
+    assertThat(unpaced).contains("schedule_claim").doesNotContain("schedule_flow");
+    assertThat(paced).contains("schedule_flow").doesNotContain("Seq Scan on schedule");
+    assertThat(lock).contains("schedule_flow").doesNotContain("Seq Scan on schedule");
   }
 
   private static Set<UUID> ids(List<?> items) {
