@@ -145,6 +145,14 @@ final class BenchCommand implements Callable<Integer> {
   boolean noSignatureCheck;
 
   @Option(
+      names = "--other-tenant",
+      description =
+          "Also give a second tenant one schedule, due a second after the burst's first, and"
+              + " report how late it fired: whether a tenant with a flood due holds up another"
+              + " tenant's work.")
+  boolean otherTenant;
+
+  @Option(
       names = "--profile",
       description =
           "Record a Java Flight Recording of every service (profile settings) into the state"
@@ -231,6 +239,8 @@ final class BenchCommand implements Callable<Integer> {
       Instant first = Instant.now().plus(lead).truncatedTo(ChronoUnit.SECONDS);
       long started = System.nanoTime();
       create(api, key, 0, schedules, first, spreadOver, receiver.url("/bench"));
+      OtherTenant other =
+          otherTenant ? OtherTenant.create(api, key, first.plusSeconds(1), receiver) : null;
       double createSeconds = (System.nanoTime() - started) / 1e9;
       Console.info(
           "  created %d schedules in %.1f s (%.0f/s); first due %s",
@@ -246,7 +256,8 @@ final class BenchCommand implements Callable<Integer> {
       Map<String, Duration> compilersBefore = processes.compilers();
       long drainStarted = System.nanoTime();
       Instant deadline = first.plus(spreadOver).plus(wait);
-      JsonNode stats = awaitDeliveries(receiver, schedules, deadline, true);
+      int expected = schedules + (other == null ? 0 : 1);
+      JsonNode stats = awaitDeliveries(receiver, expected, deadline, true);
       Duration drain = Duration.ofNanos(System.nanoTime() - drainStarted);
       Map<String, Duration> cpu = Processes.since(cpuBefore, processes.cpu());
       Map<String, Duration> compilers = Processes.since(compilersBefore, processes.compilers());
@@ -255,9 +266,12 @@ final class BenchCommand implements Callable<Integer> {
       JsonNode timeline = receiver.timeline(Duration.ofMillis(100));
       Path report = writeReport(state, stats, timeline, spreadOver);
       printResult(stats, spreadOver, report);
+      if (other != null) {
+        other.report(api);
+      }
       long delivered = stats.path("uniqueIds").asLong();
       printCost(delivered, drain, cpu, compilers, work);
-      return delivered == schedules ? 0 : 1;
+      return delivered == expected ? 0 : 1;
     }
   }
 
@@ -354,7 +368,8 @@ final class BenchCommand implements Callable<Integer> {
     long unique = stats.path("uniqueIds").asLong();
     JsonNode late = stats.path("lateness");
     Console.info("");
-    Console.info("  delivered     %d of %d (missing %d)", unique, schedules, schedules - unique);
+    int expected = schedules + (otherTenant ? 1 : 0);
+    Console.info("  delivered     %d of %d (missing %d)", unique, expected, expected - unique);
     Console.info("  duplicates    %d", stats.path("duplicates").asLong());
     if (stats.hasNonNull("firstArrival") && stats.hasNonNull("lastArrival")) {
       Instant from = Instant.parse(stats.path("firstArrival").asText());
@@ -455,6 +470,34 @@ final class BenchCommand implements Callable<Integer> {
     Files.writeString(
         report, BenchReport.html(schedules, suite.executors, spreadOver, stats, timeline));
     return report;
+  }
+
+  /** A second tenant's one schedule, due inside the burst, and how late it fired. */
+  private record OtherTenant(String key, String scheduleId, Instant due) {
+
+    static OtherTenant create(String api, String adminKey, Instant due, Receiver receiver)
+        throws IOException {
+      ObjectNode tenant =
+          JSON.createObjectNode().put("name", "bench-other-" + due.getEpochSecond());
+      String key = call("POST", api + "/tenants", adminKey, tenant).path("apiKey").asText();
+      ObjectNode schedule = JSON.createObjectNode();
+      schedule.putObject("schedule").put("at", due.toString());
+      schedule.putObject("target").put("url", receiver.url("/other")).put("body", "{}");
+      String id = call("POST", api + "/schedules", key, schedule).path("id").asText();
+      return new OtherTenant(key, id, due);
+    }
+
+    void report(String api) throws IOException {
+      JsonNode attempts = call("GET", api + "/schedules/" + scheduleId + "/executions", key, null);
+      JsonNode first = attempts.path("items").path(attempts.path("items").size() - 1);
+      if (first.isMissingNode()) {
+        Console.info("  other tenant  its schedule due %s has not fired", due);
+        return;
+      }
+      Duration late = Duration.between(due, Instant.parse(first.path("firedAt").asText()));
+      Console.info(
+          "  other tenant  one schedule due 1 s into the burst fired %d ms late", late.toMillis());
+    }
   }
 
   private static JsonNode call(String method, String url, String key, Object body)
