@@ -21,9 +21,11 @@ import org.jboss.logging.Logger;
 /**
  * The first stage: claim due triggers and hand them on, wait, repeat. The wait is the poll interval
  * times a random factor in [0.5, 1.5], so executors started together drift apart instead of
- * claiming in lock-step; a claim that comes back full is followed by another at once. A failure
- * (the database is away, a statement is refused) is logged, counted and backed off; the loop never
- * ends until it is stopped.
+ * claiming in lock-step; a claim that comes back full is followed by another at once. While claims
+ * come back full (more is due than this executor can take), one a poll interval is the fair claim,
+ * which takes a share from every tenant with due work, so that one tenant's flood cannot hold up
+ * the others' triggers until it has drained. A failure (the database is away, a statement is
+ * refused) is logged, counted and backed off; the loop never ends until it is stopped.
  */
 public final class ClaimLoop implements Runnable {
 
@@ -53,7 +55,8 @@ public final class ClaimLoop implements Runnable {
   private volatile long turns;
   private int failures;
   private Instant lastPacedClaim;
-  private boolean lastTurnFull;
+  private Instant lastFairClaim;
+  private boolean behind;
 
   /**
    * @param claimed where claimed triggers go: the next stage
@@ -131,14 +134,26 @@ public final class ClaimLoop implements Runnable {
     }
     int left = want - paced.size();
     Instant pacedDone = clock.local();
-    List<ClaimedTrigger> batch = left == 0 ? List.of() : triggers.claimDue(claim(left), now);
+    boolean fair = left > 0 && behind && claimDue(lastFairClaim, pacedDone);
+    List<ClaimedTrigger> batch;
+    if (left == 0) {
+      batch = List.of();
+    } else if (fair) {
+      batch = triggers.claimFair(claim(left), now);
+      lastFairClaim = pacedDone;
+    } else {
+      batch = triggers.claimDue(claim(left), now);
+    }
     Instant received = clock.local();
     if (failures > 0) {
       LOG.infof("claiming works again after %d failures", failures);
       failures = 0;
     }
-    boolean full = batch.size() + paced.size() == want && want == settings.batchSize();
-    lastTurnFull = full;
+    // Behind: the claim got all it asked for, so more may be due than this executor takes. A fair
+    // turn takes only shares, so the backlog it ran for is taken as still there.
+    boolean gotAll = fair ? !batch.isEmpty() : batch.size() + paced.size() == want;
+    behind = gotAll;
+    boolean full = gotAll && want == settings.batchSize();
     if (batch.isEmpty() && paced.isEmpty()) {
       return false;
     }
@@ -165,14 +180,17 @@ public final class ClaimLoop implements Runnable {
 
   /**
    * Whether this turn starts with the claim of paced triggers (those a flow limit paces, which the
-   * unpaced claim never reads): every turn after one that left room does, and while turns come back
-   * full, one a poll interval still does, so that a flood of unpaced work cannot starve the paced
-   * keys, nor they it.
+   * unpaced claim never reads): every turn after one that found less than it asked for does, and
+   * while claims get all they ask for (the executor is behind), one a poll interval still does, so
+   * that a flood of unpaced work cannot starve the paced keys, nor they it.
    */
   private boolean pacedClaimDue(Instant now) {
-    return !lastTurnFull
-        || lastPacedClaim == null
-        || Duration.between(lastPacedClaim, now).compareTo(settings.pollInterval()) >= 0;
+    return !behind || claimDue(lastPacedClaim, now);
+  }
+
+  /** Whether a claim last made at {@code last} (null: never) is due again, a poll interval on. */
+  private boolean claimDue(Instant last, Instant now) {
+    return last == null || Duration.between(last, now).compareTo(settings.pollInterval()) >= 0;
   }
 
   /**

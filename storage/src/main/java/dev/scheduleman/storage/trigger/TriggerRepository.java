@@ -118,6 +118,79 @@ public final class TriggerRepository {
       """
           .formatted(LAST_RANK, CLAIMED_COLUMNS);
 
+  /**
+   * The fair claim: the unpaced claim taken tenant by tenant, for when more is due than the
+   * executors can send. {@link #CLAIM} reads one global order, so a tenant with a flood due holds
+   * up every tenant whose work falls due after the flood's; this one gives each tenant a share of
+   * the batch (the batch over the number of tenants, at least one), read from the claim's index in
+   * tenant order ({@code schedule_tenant_claim}), rank by rank and in due order within the tenant,
+   * as the plain claim would. It costs a few index probes per tenant, so executors run it only
+   * while they are behind, once a poll interval. (The ids are gathered into an array, so that the
+   * planner, which cannot know the share, still updates them by primary key.)
+   *
+   * <p>Parameters: owner, now, lease margin (ms), batch size, now, look-ahead (ms), now, batch
+   * size.
+   */
+  static final String FAIR_CLAIM =
+      """
+      UPDATE schedule s
+         SET lease_owner = ?,
+             lease_token = gen_random_uuid(),
+             lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
+                           + s.timeout_ms * interval '1 millisecond'
+                           + ? * interval '1 millisecond'
+        FROM tenant t
+       WHERE s.id = ANY (ARRAY(SELECT due.id
+                        FROM (SELECT greatest(1, ?::integer / greatest(1, count(*)))::integer
+                                     AS share
+                                FROM tenant) f
+                             CROSS JOIN tenant tn
+                             CROSS JOIN LATERAL (
+                               SELECT ranked.id
+                                 FROM generate_series(0, %d) AS r(rank)
+                                      CROSS JOIN LATERAL (
+                                        SELECT id
+                                          FROM schedule
+                                         WHERE state = 'ACTIVE' AND NOT flow_limited
+                                           AND tenant_id = tn.id
+                                           AND claim_rank = r.rank
+                                           AND next_fire_at <= coalesce(?::timestamptz, now())
+                                                               + ? * interval '1 millisecond'
+                                           AND (lease_until IS NULL
+                                                OR lease_until < coalesce(?::timestamptz, now()))
+                                         ORDER BY next_fire_at
+                                         LIMIT f.share
+                                           FOR UPDATE SKIP LOCKED) ranked
+                                LIMIT f.share) due
+                       LIMIT ?))
+         AND t.id = s.tenant_id
+      RETURNING %s
+      """
+          .formatted(LAST_RANK, CLAIMED_COLUMNS);
+
+  /**
+   * Claims up to {@code batchSize} triggers due within the look-ahead, a share of it from each
+   * tenant with due work (see {@link #FAIR_CLAIM}).
+   *
+   * @param now the time to claim at; null for the database's clock
+   */
+  public List<ClaimedTrigger> claimFair(Claim claim, Instant now) {
+    return Sql.query(
+        ds,
+        FAIR_CLAIM,
+        s -> {
+          s.setString(1, claim.owner());
+          setInstant(s, 2, now);
+          s.setLong(3, claim.leaseMargin().toMillis());
+          s.setInt(4, claim.batchSize());
+          setInstant(s, 5, now);
+          s.setLong(6, claim.lookahead().toMillis());
+          setInstant(s, 7, now);
+          s.setInt(8, claim.batchSize());
+        },
+        TriggerRepository::mapClaimed);
+  }
+
   /** What a claim asks for. */
   public record Claim(String owner, int batchSize, Duration lookahead, Duration leaseMargin) {}
 
