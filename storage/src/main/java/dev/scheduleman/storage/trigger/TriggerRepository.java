@@ -72,6 +72,36 @@ public final class TriggerRepository {
       """;
 
   /**
+   * The lease a claim writes on the rows it picked (the {@code %s} after {@code s.id}), and what it
+   * returns. A lease lasts until the trigger's due time (it may be claimed ahead, within the
+   * look-ahead) plus its timeout plus a margin. Parameters: owner, now, lease margin (ms), then the
+   * pick's.
+   */
+  private static final String LEASE_PICKED =
+      """
+      UPDATE schedule s
+         SET lease_owner = ?,
+             lease_token = gen_random_uuid(),
+             lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
+                           + s.timeout_ms * interval '1 millisecond'
+                           + ? * interval '1 millisecond'
+        FROM tenant t
+       WHERE s.id %s
+         AND t.id = s.tenant_id
+      RETURNING %s
+      """;
+
+  /**
+   * An unpaced active row due within the look-ahead that no executor holds, the rows both unpaced
+   * claims pick from. Parameters: now, look-ahead (ms), now.
+   */
+  private static final String DUE_UNPACED =
+      """
+      state = 'ACTIVE' AND NOT flow_limited
+      AND next_fire_at <= coalesce(?::timestamptz, now()) + ? * interval '1 millisecond'
+      AND (lease_until IS NULL OR lease_until < coalesce(?::timestamptz, now()))""";
+
+  /**
    * The claim of unpaced triggers (those whose flow key has no limit), in one statement. The inner
    * SELECT picks due, unleased active rows in claim order (highest priority first, first attempts
    * before retries, then earliest due) and locks them, skipping rows another executor is claiming
@@ -90,33 +120,21 @@ public final class TriggerRepository {
    * <p>Parameters: owner, now, lease margin (ms), now, look-ahead (ms), now, batch size (twice).
    */
   static final String CLAIM =
-      """
-      UPDATE schedule s
-         SET lease_owner = ?,
-             lease_token = gen_random_uuid(),
-             lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
-                           + s.timeout_ms * interval '1 millisecond'
-                           + ? * interval '1 millisecond'
-        FROM tenant t
-       WHERE s.id IN (SELECT due.id
-                        FROM generate_series(0, %d) AS r(rank)
-                             CROSS JOIN LATERAL (
-                               SELECT id
-                                 FROM schedule
-                                WHERE state = 'ACTIVE' AND NOT flow_limited
-                                  AND claim_rank = r.rank
-                                  AND next_fire_at <= coalesce(?::timestamptz, now())
-                                                      + ? * interval '1 millisecond'
-                                  AND (lease_until IS NULL
-                                       OR lease_until < coalesce(?::timestamptz, now()))
-                                ORDER BY next_fire_at
-                                LIMIT ?
-                                  FOR UPDATE SKIP LOCKED) due
-                       LIMIT ?)
-         AND t.id = s.tenant_id
-      RETURNING %s
-      """
-          .formatted(LAST_RANK, CLAIMED_COLUMNS);
+      LEASE_PICKED.formatted(
+          """
+          IN (SELECT due.id
+                FROM generate_series(0, %d) AS r(rank)
+                     CROSS JOIN LATERAL (
+                       SELECT id
+                         FROM schedule
+                        WHERE claim_rank = r.rank AND %s
+                        ORDER BY next_fire_at
+                        LIMIT ?
+                          FOR UPDATE SKIP LOCKED) due
+               LIMIT ?)
+          """
+              .formatted(LAST_RANK, DUE_UNPACED),
+          CLAIMED_COLUMNS);
 
   /**
    * The fair claim: the unpaced claim taken tenant by tenant, for when more is due than the
@@ -132,41 +150,28 @@ public final class TriggerRepository {
    * size.
    */
   static final String FAIR_CLAIM =
-      """
-      UPDATE schedule s
-         SET lease_owner = ?,
-             lease_token = gen_random_uuid(),
-             lease_until = greatest(coalesce(?::timestamptz, now()), s.next_fire_at)
-                           + s.timeout_ms * interval '1 millisecond'
-                           + ? * interval '1 millisecond'
-        FROM tenant t
-       WHERE s.id = ANY (ARRAY(SELECT due.id
-                        FROM (SELECT greatest(1, ?::integer / greatest(1, count(*)))::integer
-                                     AS share
-                                FROM tenant) f
-                             CROSS JOIN tenant tn
-                             CROSS JOIN LATERAL (
-                               SELECT ranked.id
-                                 FROM generate_series(0, %d) AS r(rank)
-                                      CROSS JOIN LATERAL (
-                                        SELECT id
-                                          FROM schedule
-                                         WHERE state = 'ACTIVE' AND NOT flow_limited
-                                           AND tenant_id = tn.id
-                                           AND claim_rank = r.rank
-                                           AND next_fire_at <= coalesce(?::timestamptz, now())
-                                                               + ? * interval '1 millisecond'
-                                           AND (lease_until IS NULL
-                                                OR lease_until < coalesce(?::timestamptz, now()))
-                                         ORDER BY next_fire_at
-                                         LIMIT f.share
-                                           FOR UPDATE SKIP LOCKED) ranked
-                                LIMIT f.share) due
-                       LIMIT ?))
-         AND t.id = s.tenant_id
-      RETURNING %s
-      """
-          .formatted(LAST_RANK, CLAIMED_COLUMNS);
+      LEASE_PICKED.formatted(
+          """
+          = ANY (ARRAY(SELECT due.id
+                         FROM (SELECT greatest(1, ?::integer / greatest(1, count(*)))::integer
+                                      AS share
+                                 FROM tenant) f
+                              CROSS JOIN tenant tn
+                              CROSS JOIN LATERAL (
+                                SELECT ranked.id
+                                  FROM generate_series(0, %d) AS r(rank)
+                                       CROSS JOIN LATERAL (
+                                         SELECT id
+                                           FROM schedule
+                                          WHERE tenant_id = tn.id AND claim_rank = r.rank AND %s
+                                          ORDER BY next_fire_at
+                                          LIMIT f.share
+                                            FOR UPDATE SKIP LOCKED) ranked
+                                 LIMIT f.share) due
+                        LIMIT ?))
+          """
+              .formatted(LAST_RANK, DUE_UNPACED),
+          CLAIMED_COLUMNS);
 
   /**
    * Claims up to {@code batchSize} triggers due within the look-ahead, a share of it from each

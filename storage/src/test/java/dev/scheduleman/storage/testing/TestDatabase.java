@@ -1,5 +1,6 @@
 package dev.scheduleman.storage.testing;
 
+import dev.scheduleman.storage.sql.Sql;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -108,6 +109,12 @@ public final class TestDatabase {
   /** Empties every table of the schema (not Flyway's history). */
   public void truncateAll() {
     execute("TRUNCATE execution, idempotency_key, schedule, api_key, tenant CASCADE");
+  }
+
+  /** The plan PostgreSQL makes for a statement with these parameters, not running it. */
+  public String explain(String sql, Sql.Binder binder) {
+    return String.join(
+        "\n", Sql.query(dataSource(), "EXPLAIN (COSTS OFF) " + sql, binder, r -> r.getString(1)));
   }
 
   /** Runs an INSERT, UPDATE or DELETE; returns the number of rows it touched. */

@@ -195,37 +195,19 @@ class ClaimPacedTest {
     TriggerRepository.Claim claim = new TriggerRepository.Claim("a", 100, LOOKAHEAD, MARGIN);
 
     String unpaced =
-        String.join(
-            "\n",
-            Sql.query(
-                ds,
-                "EXPLAIN (COSTS OFF) " + TriggerRepository.CLAIM,
-                s -> TriggerRepository.bindClaim(s, claim, t0),
-                r -> r.getString(1)));
+        db.explain(TriggerRepository.CLAIM, s -> TriggerRepository.bindClaim(s, claim, t0));
     String paced =
-        String.join(
-            "\n",
-            Sql.query(
-                ds,
-                "EXPLAIN (COSTS OFF) " + TriggerRepository.FLOW_CLAIM,
-                s -> {
-                  Sql.setInstant(s, 1, t0);
-                  s.setString(2, "a");
-                  s.setLong(3, MARGIN.toMillis());
-                  s.setInt(4, 100);
-                  s.setArray(
-                      5, s.getConnection().createArrayOf("uuid", new Object[] {tenant.id()}));
-                  s.setArray(6, s.getConnection().createArrayOf("text", new Object[] {"billing"}));
-                },
-                r -> r.getString(1)));
-    String lock =
-        String.join(
-            "\n",
-            Sql.query(
-                ds,
-                "EXPLAIN (COSTS OFF) " + TriggerRepository.LOCK_FLOW_KEYS,
-                s -> Sql.setInstant(s, 1, t0),
-                r -> r.getString(1)));
+        db.explain(
+            TriggerRepository.FLOW_CLAIM,
+            s -> {
+              Sql.setInstant(s, 1, t0);
+              s.setString(2, "a");
+              s.setLong(3, MARGIN.toMillis());
+              s.setInt(4, 100);
+              s.setArray(5, s.getConnection().createArrayOf("uuid", new Object[] {tenant.id()}));
+              s.setArray(6, s.getConnection().createArrayOf("text", new Object[] {"billing"}));
+            });
+    String lock = db.explain(TriggerRepository.LOCK_FLOW_KEYS, s -> Sql.setInstant(s, 1, t0));
     System.out.println("EXPLAIN of the paced claim:\n" + lock + "\n" + paced);
 
     assertThat(unpaced).contains("schedule_claim").doesNotContain("schedule_flow");

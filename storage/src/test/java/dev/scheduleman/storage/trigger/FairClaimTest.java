@@ -89,22 +89,18 @@ class FairClaimTest {
     db.update("ANALYZE schedule");
     TriggerRepository.Claim claim = new TriggerRepository.Claim("a", 100, LOOKAHEAD, MARGIN);
     String plan =
-        String.join(
-            "\n",
-            Sql.query(
-                ds,
-                "EXPLAIN (COSTS OFF) " + TriggerRepository.FAIR_CLAIM,
-                s -> {
-                  s.setString(1, "a");
-                  Sql.setInstant(s, 2, t0);
-                  s.setLong(3, MARGIN.toMillis());
-                  s.setInt(4, 100);
-                  Sql.setInstant(s, 5, t0);
-                  s.setLong(6, LOOKAHEAD.toMillis());
-                  Sql.setInstant(s, 7, t0);
-                  s.setInt(8, 100);
-                },
-                r -> r.getString(1)));
+        db.explain(
+            TriggerRepository.FAIR_CLAIM,
+            s -> {
+              s.setString(1, "a");
+              Sql.setInstant(s, 2, t0);
+              s.setLong(3, MARGIN.toMillis());
+              s.setInt(4, 100);
+              Sql.setInstant(s, 5, t0);
+              s.setLong(6, LOOKAHEAD.toMillis());
+              Sql.setInstant(s, 7, t0);
+              s.setInt(8, 100);
+            });
     System.out.println("EXPLAIN of the fair claim:\n" + plan);
     assertThat(plan).contains("schedule_tenant_claim").doesNotContain("Seq Scan on schedule");
   }
