@@ -370,4 +370,25 @@ class TriggerRepositoryTest {
     triggers.claimDue(new TriggerRepository.Claim("executor-a", 1, LOOKAHEAD, MARGIN), null);
     assertThat(triggers.dueBacklog(null)).isEqualTo(1);
   }
+
+  @Test
+  void dueBacklogStopsCountingAtTheCapSpreadOverRanks() {
+    int due = TriggerRepository.BACKLOG_CAP + 500;
+    db.update(
+        """
+        INSERT INTO schedule (id, bucket, tenant_id, spec_kind, fire_at, target_url, target_method,
+                              flow_key, timeout_ms, max_attempts, min_backoff_ms, max_backoff_ms,
+                              on_exhausted, priority, state, next_fire_at, scheduled_for,
+                              execution_id, created_at, updated_at)
+        SELECT g.id, schedule_bucket(g.id), '%s', 'AT', g.at, 'https://example.com', 'POST',
+               'host:example.com', 3000, 5, 1000, 300000, 'DEAD', g.i %% 10, 'ACTIVE', g.at, g.at,
+               gen_random_uuid(), now(), now()
+          FROM (SELECT gen_random_uuid() AS id, i, now() - interval '1 minute' AS at
+                  FROM generate_series(1, %d) i) g
+        """
+            .formatted(tenant.id(), due));
+    assertThat(triggers.dueBacklog(null)).isEqualTo(TriggerRepository.BACKLOG_CAP);
+    db.update("DELETE FROM schedule WHERE ctid IN (SELECT ctid FROM schedule LIMIT 40000)");
+    assertThat(triggers.dueBacklog(null)).isEqualTo(due - 40_000);
+  }
 }
