@@ -123,6 +123,8 @@ class AccessTest {
                 "/api/v1/api-keys/{id}",
                 "/api/v1/signing-secret",
                 "/api/v1/signing-secret/rotate",
+                "/api/v1/task-types",
+                "/api/v1/task-types/{name}",
                 "/api/v1/tenants"));
     assertThat(paths.keySet()).allMatch(p -> p.startsWith("/api/v1/"));
   }

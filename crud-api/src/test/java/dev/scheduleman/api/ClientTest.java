@@ -3,11 +3,14 @@ package dev.scheduleman.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.sdk.api.FlowLimitDto;
 import dev.scheduleman.sdk.api.FlowLimitRequest;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.api.SpecDto;
 import dev.scheduleman.sdk.api.TargetDto;
+import dev.scheduleman.sdk.api.TaskTypeDto;
+import dev.scheduleman.sdk.api.TaskTypeRequest;
 import dev.scheduleman.sdk.client.SchedulemanClient;
 import dev.scheduleman.sdk.client.SchedulemanException;
 import dev.scheduleman.storage.testing.PostgresTestResource;
@@ -67,6 +70,13 @@ class ClientTest {
         .containsExactly("host:example.com");
     client.deleteFlowLimit("host:example.com");
     assertThat(client.flowLimits()).isEmpty();
+    var schema = new ObjectMapper().readTree("{\"type\": \"object\"}");
+    assertThat(client.putTaskType("report", new TaskTypeRequest("reports", schema)).bodySchema())
+        .isEqualTo(schema);
+    assertThat(client.taskType("report").description()).isEqualTo("reports");
+    assertThat(client.taskTypes()).extracting(TaskTypeDto::name).containsExactly("report");
+    client.deleteTaskType("report");
+    assertThat(client.taskTypes()).isEmpty();
     client.delete(created.id());
 
     assertThatThrownBy(() -> client.get(created.id()))

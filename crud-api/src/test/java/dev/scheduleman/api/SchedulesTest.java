@@ -189,6 +189,14 @@ class SchedulesTest {
         .then()
         .statusCode(422)
         .body("errors[0].field", equalTo("name"));
+    as(key)
+        .header("If-Match", "\"1\"")
+        .delete("/api/v1/schedules/by-name/declared")
+        .then()
+        .statusCode(412);
+    as(key).delete("/api/v1/schedules/by-name/declared").then().statusCode(204);
+    as(key).get("/api/v1/schedules/" + first).then().statusCode(404);
+    as(key).delete("/api/v1/schedules/by-name/declared").then().statusCode(404);
   }
 
   @Test

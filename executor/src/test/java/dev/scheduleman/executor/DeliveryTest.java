@@ -26,6 +26,7 @@ import dev.scheduleman.storage.schedule.ScheduleKey;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
 import dev.scheduleman.storage.schedule.ScheduleRow;
 import dev.scheduleman.storage.schedule.SpecColumns;
+import dev.scheduleman.storage.tasktype.TaskTypeRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
 import dev.scheduleman.storage.testing.Fixtures;
@@ -124,6 +125,7 @@ class DeliveryTest {
     assertThat(request.header("Scheduleman-Scheduled-For")).isEqualTo(t0.toString());
     assertThat(request.header("Scheduleman-Attempt")).isEqualTo("1");
     assertThat(request.header("User-Agent")).startsWith("Scheduleman/");
+    assertThat(request.header("Scheduleman-Task-Type")).isNull();
     Map<String, List<String>> headers =
         request.headers().entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, e -> List.of(e.getValue())));
@@ -140,6 +142,25 @@ class DeliveryTest {
               assertThat(e.firedAt()).isEqualTo(t0);
               assertThat(e.responseExcerpt()).isEqualTo("ok 200");
             });
+  }
+
+  @Test
+  void aTypedScheduleNamesItsTaskTypeInEveryWebhook() {
+    new TaskTypeRepository(ds).put(tenant.id(), "merge-pools", null, "{\"type\": \"object\"}", t0);
+    ScheduleRow row =
+        aSchedule(tenant.id())
+            .withUrl(receiver.url("/hooks/typed"))
+            .withTaskType("merge-pools")
+            .dueAt(t0)
+            .build();
+    schedules.insert(row);
+    start("executor-1");
+
+    await().atMost(WAIT).until(() -> state(row) == ScheduleState.COMPLETED);
+
+    assertThat(receiver.requests())
+        .singleElement()
+        .satisfies(r -> assertThat(r.header("Scheduleman-Task-Type")).isEqualTo("merge-pools"));
   }
 
   @Test

@@ -20,6 +20,8 @@ import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.api.SigningSecretDto;
 import dev.scheduleman.sdk.api.SpecDto;
 import dev.scheduleman.sdk.api.StatsDto;
+import dev.scheduleman.sdk.api.TaskTypeDto;
+import dev.scheduleman.sdk.api.TaskTypeRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -119,6 +121,10 @@ public final class SchedulemanClient {
     send("DELETE", "schedules/" + id, null, null, Void.class);
   }
 
+  public void deleteByName(String name) {
+    send("DELETE", "schedules/by-name/" + encode(name), null, null, Void.class);
+  }
+
   public ScheduleDto pause(UUID id) {
     return send("POST", "schedules/" + id + "/pause", null, null, ScheduleDto.class);
   }
@@ -176,6 +182,23 @@ public final class SchedulemanClient {
 
   public void deleteFlowLimit(String key) {
     send("DELETE", "flow-limits/" + encode(key), null, null, Void.class);
+  }
+
+  public TaskTypeDto putTaskType(String name, TaskTypeRequest type) {
+    return send("PUT", "task-types/" + encode(name), type, null, TaskTypeDto.class);
+  }
+
+  public TaskTypeDto taskType(String name) {
+    return send("GET", "task-types/" + encode(name), null, null, TaskTypeDto.class);
+  }
+
+  public List<TaskTypeDto> taskTypes() {
+    return send("GET", "task-types", null, null, new TypeReference<Items<TaskTypeDto>>() {})
+        .items();
+  }
+
+  public void deleteTaskType(String name) {
+    send("DELETE", "task-types/" + encode(name), null, null, Void.class);
   }
 
   public SigningSecretDto signingSecret() {

@@ -11,6 +11,8 @@ import java.util.Objects;
  *
  * @param flowKey the flow key the schedule names, whose flow limit (if its tenant declared one)
  *     paces its deliveries; null for the default, {@code host:} and the target's host
+ * @param taskType the task type the schedule names, whose JSON Schema its body satisfied when it
+ *     was written (sent as {@code Scheduleman-Task-Type}); null for an untyped body
  */
 public record Target(
     String url,
@@ -18,7 +20,8 @@ public record Target(
     Map<String, String> headers,
     String body,
     Duration timeout,
-    String flowKey) {
+    String flowKey,
+    String taskType) {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
   public static final String DEFAULT_METHOD = "POST";
@@ -36,7 +39,18 @@ public record Target(
   /** A target paced by its host's flow key (the default). */
   public Target(
       String url, String method, Map<String, String> headers, String body, Duration timeout) {
-    this(url, method, headers, body, timeout, null);
+    this(url, method, headers, body, timeout, null, null);
+  }
+
+  /** An untyped target paced by the given flow key (null for the host's). */
+  public Target(
+      String url,
+      String method,
+      Map<String, String> headers,
+      String body,
+      Duration timeout,
+      String flowKey) {
+    this(url, method, headers, body, timeout, flowKey, null);
   }
 
   /**

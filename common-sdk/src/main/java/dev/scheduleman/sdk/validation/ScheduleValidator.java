@@ -473,10 +473,17 @@ public final class ScheduleValidator {
     if (flowKey != null) {
       FlowLimits.keyProblem(flowKey).ifPresent(problem -> errors.add("flowKey", problem));
     }
+    String taskType = target.taskType();
+    if (taskType != null) {
+      TaskTypes.nameProblem(taskType).ifPresent(problem -> errors.add("taskType", problem));
+      if (body == null) {
+        errors.add("body", "is required by task type '" + abbreviate(taskType) + "'");
+      }
+    }
     if (url == null || method == null || headers == null || timeout == null) {
       return null;
     }
-    return new Target(url, method, headers, body, timeout, flowKey);
+    return new Target(url, method, headers, body, timeout, flowKey, taskType);
   }
 
   private String url(String url, Errors errors) {

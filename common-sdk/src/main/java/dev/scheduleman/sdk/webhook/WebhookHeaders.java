@@ -30,6 +30,9 @@ public final class WebhookHeaders {
    */
   public static final String PLANNED_FOR = "Scheduleman-Planned-For";
 
+  /** The task type the schedule names, whose JSON Schema the body satisfies; sent only then. */
+  public static final String TASK_TYPE = "Scheduleman-Task-Type";
+
   /** 1 for the first attempt of a trigger, 2 for its first retry, … */
   public static final String ATTEMPT = "Scheduleman-Attempt";
 
@@ -45,6 +48,7 @@ public final class WebhookHeaders {
           SCHEDULED_FOR.toLowerCase(Locale.ROOT),
           PLANNED_FOR.toLowerCase(Locale.ROOT),
           ATTEMPT.toLowerCase(Locale.ROOT),
+          TASK_TYPE.toLowerCase(Locale.ROOT),
           "user-agent",
           "host",
           "content-length",

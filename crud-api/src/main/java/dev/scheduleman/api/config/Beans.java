@@ -8,6 +8,7 @@ import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.flow.FlowLimitRepository;
 import dev.scheduleman.storage.idempotency.IdempotencyRepository;
 import dev.scheduleman.storage.schedule.ScheduleRepository;
+import dev.scheduleman.storage.tasktype.TaskTypeRepository;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.trigger.TriggerChanges;
 import io.agroal.api.AgroalDataSource;
@@ -61,6 +62,12 @@ public class Beans {
   @ApplicationScoped
   FlowLimitRepository flowLimits(AgroalDataSource ds) {
     return new FlowLimitRepository(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  TaskTypeRepository taskTypes(AgroalDataSource ds) {
+    return new TaskTypeRepository(ds);
   }
 
   @Produces

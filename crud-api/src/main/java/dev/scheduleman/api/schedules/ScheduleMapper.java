@@ -142,7 +142,8 @@ final class ScheduleMapper {
         target.headers().isEmpty() ? null : target.headers(),
         target.body(),
         target.timeout().toString(),
-        target.flowKey());
+        target.flowKey(),
+        target.taskType());
   }
 
   private static RetryDto retry(RetryPolicy retry) {

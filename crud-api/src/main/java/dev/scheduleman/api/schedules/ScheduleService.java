@@ -7,6 +7,7 @@ import dev.scheduleman.api.auth.Caller;
 import dev.scheduleman.api.http.Preconditions;
 import dev.scheduleman.api.problem.InvalidPatchException;
 import dev.scheduleman.api.problem.ProblemException;
+import dev.scheduleman.api.tasks.TypedBodies;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import dev.scheduleman.sdk.model.Ids;
@@ -61,6 +62,7 @@ public class ScheduleService {
   private final Clock clock;
   private final RandomGenerator random;
   private final TriggerChanges changes;
+  private final TypedBodies typedBodies;
 
   public ScheduleService(
       ScheduleRepository schedules,
@@ -68,8 +70,10 @@ public class ScheduleService {
       ObjectMapper json,
       Clock clock,
       RandomGenerator random,
-      TriggerChanges changes) {
+      TriggerChanges changes,
+      TypedBodies typedBodies) {
     this.changes = changes;
+    this.typedBodies = typedBodies;
     this.schedules = schedules;
     this.validator = validator;
     this.json = json;
@@ -90,6 +94,7 @@ public class ScheduleService {
   public ScheduleRow create(Caller caller, ScheduleDto request, UUID id) {
     Instant now = now();
     ScheduleDefinition definition = valid(validator.validate(request, now, null, ""));
+    checkTyped(caller.tenantId(), List.of(new TypedBodies.Written("", definition.target())));
     ScheduleRow row = newRow(id, caller.tenantId(), definition, now);
     insert(List.of(row), List.of(""));
     return row;
@@ -103,6 +108,7 @@ public class ScheduleService {
     List<ScheduleRow> rows = new ArrayList<>(items.size());
     List<String> prefixes = new ArrayList<>(items.size());
     Map<String, Integer> firstUse = new HashMap<>();
+    List<TypedBodies.Written> typed = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       String prefix = "items[" + i + "].";
       Validation<ScheduleDefinition> result = validator.validate(items.get(i), now, null, prefix);
@@ -116,8 +122,10 @@ public class ScheduleService {
         }
         rows.add(newRow(Ids.newId(), caller.tenantId(), definition, now));
         prefixes.add(prefix);
+        typed.add(new TypedBodies.Written(prefix, definition.target()));
       }
     }
+    errors.addAll(typedBodies.problems(caller.tenantId(), typed));
     if (!errors.isEmpty()) {
       throw ProblemException.invalid(errors);
     }
@@ -188,6 +196,17 @@ public class ScheduleService {
     announce(current, null);
   }
 
+  @Transactional
+  public void deleteByName(Caller caller, String name, String ifMatch) {
+    ScheduleRow current =
+        schedules
+            .lock(caller.tenantId(), ScheduleKey.byName(name))
+            .orElseThrow(() -> ProblemException.notFound("no schedule named '" + name + "'"));
+    Preconditions.checkIfMatch(ifMatch, current.version());
+    schedules.delete(caller.tenantId(), current.id());
+    announce(current, null);
+  }
+
   /**
    * A user's state change (pause, resume, trigger now, re-arm), as the state machine allows it in
    * the schedule's state: written as a new version, or nothing when it changes nothing (pausing a
@@ -217,6 +236,7 @@ public class ScheduleService {
     Instant now = now();
     ScheduleSpec currentSpec = storedSpecOrNull(current);
     ScheduleDefinition definition = valid(validator.validate(request, now, currentSpec, ""));
+    checkTyped(current.tenantId(), List.of(new TypedBodies.Written("", definition.target())));
     SpecColumns spec = SpecColumns.of(definition.spec(), definition.window());
     TriggerEvent event =
         spec.equals(current.spec()) ? TriggerEvent.UPDATE_SAME_SPEC : TriggerEvent.UPDATE_NEW_SPEC;
@@ -414,6 +434,13 @@ public class ScheduleService {
         request.target(),
         request.retry(),
         request.priority());
+  }
+
+  private void checkTyped(UUID tenantId, List<TypedBodies.Written> writes) {
+    List<FieldError> errors = typedBodies.problems(tenantId, writes);
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid(errors);
+    }
   }
 
   private static <T> T valid(Validation<T> validation) {

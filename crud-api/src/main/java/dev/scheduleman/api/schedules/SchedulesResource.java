@@ -213,6 +213,17 @@ public class SchedulesResource {
     return written.created() ? created(written.row(), uri, false) : ok(written.row());
   }
 
+  @DELETE
+  @Path("by-name/{name}")
+  @Operation(summary = "Delete a schedule by name, and its history")
+  @APIResponse(responseCode = "204", description = "Deleted")
+  @APIResponse(responseCode = "404", description = "No schedule of that name")
+  public Response deleteByName(
+      @PathParam("name") String name, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
+    service.deleteByName(caller.get(), name, ifMatch);
+    return Response.noContent().build();
+  }
+
   @POST
   @Path("{id}/pause")
   @Operation(summary = "Pause: nothing fires until resumed")

@@ -184,6 +184,9 @@ final class Exchange {
     if (!window.isNone()) {
       options.putHeader(WebhookHeaders.PLANNED_FOR, window.plan(trigger.scheduledFor()).toString());
     }
+    if (target.taskType() != null) {
+      options.putHeader(WebhookHeaders.TASK_TYPE, target.taskType());
+    }
     return options
         .putHeader(WebhookHeaders.ID, executionId)
         .putHeader(WebhookHeaders.TIMESTAMP, Long.toString(timestamp))

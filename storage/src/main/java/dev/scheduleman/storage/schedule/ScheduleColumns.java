@@ -36,7 +36,7 @@ public final class ScheduleColumns {
       exclude_dates::text AS exclude_dates,
       misfire_policy, misfire_threshold_ms, misfire_max_catch_up, window_ms,
       target_url, target_method, target_headers::text AS target_headers, target_body, timeout_ms,
-      target_flow_key,
+      target_task_type, target_flow_key,
       max_attempts, min_backoff_ms, max_backoff_ms, on_exhausted, priority, state,
       next_fire_at, scheduled_for, execution_id, attempt, lease_owner, lease_until, lease_token,
       last_fired_at, last_outcome, last_http_status, last_error,
@@ -102,6 +102,7 @@ public final class ScheduleColumns {
     s.setString(++i, Json.text(target.headers()));
     s.setString(++i, target.body());
     s.setInt(++i, Math.toIntExact(target.timeout().toMillis()));
+    s.setString(++i, target.taskType());
     s.setString(++i, target.flowKey());
     s.setString(++i, target.appliedFlowKey());
     return i;
@@ -178,7 +179,8 @@ public final class ScheduleColumns {
         Json.stringMap(r.getString("target_headers")),
         r.getString("target_body"),
         Duration.ofMillis(r.getInt("timeout_ms")),
-        r.getString("target_flow_key"));
+        r.getString("target_flow_key"),
+        r.getString("target_task_type"));
   }
 
   public static RetryPolicy mapRetry(ResultSet r) throws SQLException {

@@ -63,7 +63,7 @@ public final class TriggerRepository {
       s.end_at, s.exclude_dates::text AS exclude_dates,
       s.misfire_policy, s.misfire_threshold_ms, s.misfire_max_catch_up, s.window_ms,
       s.target_url, s.target_method, s.target_headers::text AS target_headers,
-      s.target_body, s.timeout_ms, s.target_flow_key,
+      s.target_body, s.timeout_ms, s.target_flow_key, s.target_task_type,
       s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
       s.lease_owner, s.lease_until, s.lease_token, t.signing_secret,
       CASE WHEN t.previous_secret_expires_at > now()

@@ -126,6 +126,20 @@ public final class Fixtures {
       return this;
     }
 
+    /** A target whose body is of the given task type (declared by the test). */
+    public ScheduleBuilder withTaskType(String taskType) {
+      this.target =
+          new Target(
+              target.url(),
+              target.method(),
+              target.headers(),
+              target.body(),
+              target.timeout(),
+              target.flowKey(),
+              taskType);
+      return this;
+    }
+
     public ScheduleBuilder withRetry(RetryPolicy retry) {
       this.retry = retry;
       return this;
