@@ -214,6 +214,7 @@ async function detailView(id) {
        ${s.schedule.excludeDates ? `<dt>Not on</dt><dd>${esc(s.schedule.excludeDates.join(", "))}</dd>` : ""}
        <dt>Next execution</dt><dd>${when(s.nextFireAt)}</dd>
        <dt>Target</dt><dd>${esc(s.target.method)} ${esc(s.target.url)} (timeout ${esc(s.target.timeout)})</dd>
+       ${s.target.taskType ? `<dt>Task type</dt><dd>${esc(s.target.taskType)}</dd>` : ""}
        <dt>Flow key</dt><dd>${s.target.flowKey ? esc(s.target.flowKey) : `host:${esc(hostOf(s.target.url))} <span class="muted">(the default)</span>`}</dd>
        ${s.target.headers ? `<dt>Headers</dt><dd>${esc(Object.keys(s.target.headers).join(", "))}</dd>` : ""}
        ${s.target.body ? `<dt>Body</dt><dd><pre>${esc(s.target.body)}</pre></dd>` : ""}
@@ -339,6 +340,7 @@ async function formView(id) {
          </select><div class="field-error" id="method-error"></div></div>
          ${field("timeout", "Timeout", s?.target.timeout ?? "3s")}
          ${field("flowKey", "Flow key (optional)", s?.target.flowKey ?? "", "", "Deliveries share the flow limit declared for this key; empty for host: and the URL's host.")}
+         ${field("taskType", "Task type (optional)", s?.target.taskType ?? "", "", "A declared task type: the body must be JSON its schema accepts.")}
          <div class="wide"><label for="headers">Headers (one Name=value per line)</label>
            <textarea id="headers" name="headers">${esc(lines(s?.target.headers))}</textarea><div class="field-error" id="headers-error"></div></div>
          <div class="wide"><label for="body">Body</label>
@@ -448,7 +450,7 @@ const FIELD_IDS = {
   "schedule.misfire.policy": "misfirePolicy", "schedule.misfire.threshold": "misfireThreshold",
   "schedule.misfire.maxCatchUp": "maxCatchUp", "schedule.window": "window", target: "url", "target.url": "url",
   "target.method": "method", "target.headers": "headers", "target.body": "body", "target.timeout": "timeout",
-  "target.flowKey": "flowKey",
+  "target.flowKey": "flowKey", "target.taskType": "taskType",
   "retry.maxAttempts": "maxAttempts", "retry.minBackoff": "minBackoff", "retry.maxBackoff": "maxBackoff",
   "retry.onExhausted": "onExhausted", priority: "priority",
 };
@@ -458,6 +460,7 @@ function fieldId(path) {
   if (path.startsWith("labels.")) return "labels";
   if (path.startsWith("schedule.excludeDates[")) return "excludeDates";
   if (path.startsWith("target.headers.")) return "headers";
+  if (path.startsWith("target.body.") || path.startsWith("target.body[")) return "body";
   return null;
 }
 
@@ -476,7 +479,10 @@ function showErrors(form, error) {
     const id = fieldId(field);
     const box = id && document.getElementById(`${id}-error`);
     if (box) {
-      box.textContent = message;
+      // A body of a task type can have several problems, each at a place inside it.
+      const inside = field.startsWith("target.body") ? field.slice("target.body".length).replace(/^\./, "") : "";
+      const text = inside ? `${inside}: ${message}` : message;
+      box.textContent = box.textContent ? `${box.textContent}; ${text}` : text;
       const input = form[id];
       if (input?.setAttribute) {
         input.setAttribute("aria-invalid", "true");
@@ -500,6 +506,7 @@ async function save(form, existing) {
     target: {
       url: form.url.value, method: form.method.value, timeout: form.timeout.value || undefined,
       flowKey: form.flowKey.value || undefined,
+      taskType: form.taskType.value || undefined,
       headers: mapOf(form.headers.value, "target.headers", errors), body: form.body.value || undefined,
     },
     retry: {

@@ -361,6 +361,21 @@ class BadInputTest {
             422,
             "target.flowKey"),
         Arguments.of(
+            "task type with a space",
+            withTarget("{" + URL + ", \"body\": \"{}\", \"taskType\": \"merge pools\"}"),
+            422,
+            "target.taskType"),
+        Arguments.of(
+            "task type without a body",
+            withTarget("{" + URL + ", \"taskType\": \"merge-pools\"}"),
+            422,
+            "target.body"),
+        Arguments.of(
+            "undeclared task type",
+            withTarget("{" + URL + ", \"body\": \"{}\", \"taskType\": \"nobody-declared-it\"}"),
+            422,
+            "target.taskType"),
+        Arguments.of(
             "flow key too long",
             withTarget("{" + URL + ", \"flowKey\": \"" + "k".repeat(201) + "\"}"),
             422,

@@ -169,6 +169,35 @@ class DashboardBrowserTest {
   }
 
   @Test
+  void aBodyItsTaskTypeRefusesIsShownProblemByProblemNextToTheBody() {
+    String key = Api.newTenant();
+    as(key)
+        .body(
+            "{\"bodySchema\": {\"type\": \"object\", \"required\": [\"email\"],"
+                + " \"properties\": {\"email\": {\"type\": \"string\"},"
+                + " \"count\": {\"type\": \"integer\"}}}}")
+        .put("/api/v1/task-types/signup")
+        .then()
+        .statusCode(201);
+    Page page = signedIn(key, 1280);
+    link(page, "New schedule").click();
+    page.getByLabel("Cron expression").fill("0 3 * * *");
+    page.getByLabel("URL").fill("https://example.com/hooks/signup");
+    page.getByLabel("Task type (optional)").fill("signup");
+    page.getByLabel("Body").fill("{\"count\": \"two\"}");
+    button(page, "Create").click();
+    assertThat(page.locator("#body-error"))
+        .containsText("email: required property 'email' not found");
+    assertThat(page.locator("#body-error")).containsText("count: string found, integer expected");
+    as(key).get("/api/v1/schedules").then().body("items.size()", org.hamcrest.Matchers.equalTo(0));
+
+    page.getByLabel("Body").fill("{\"email\": \"a@example.com\"}");
+    button(page, "Create").click();
+    assertThat(page.locator("dl")).containsText("signup");
+    page.close();
+  }
+
+  @Test
   void intervalWithAnEndAndAnExcludedDateIsPreviewedSavedAndShown() {
     String key = Api.newTenant();
     Page page = signedIn(key, 1280);

@@ -170,7 +170,7 @@ class OutboxTest {
     await().atMost(WAIT).until(() -> status(next).state() == OutboxEntry.State.SENT);
     await().atMost(WAIT).until(() -> status(refused).state() == OutboxEntry.State.FAILED);
     assertThat(status(refused).httpStatus()).isEqualTo(422);
-    assertThat(status(refused).error()).isEqualTo("invalid schedule; schedule.cron: is wrong");
+    assertThat(status(refused).error()).isEqualTo("schedule.cron: is wrong");
     assertThat(status(refused).attempts()).isEqualTo(1);
   }
 

@@ -106,19 +106,24 @@ class Sender {
     }
   }
 
-  /** The problem's detail and its field errors, as one line a person can act on. */
+  /**
+   * The problem as one line a person can act on: its field errors when it has them (its detail only
+   * repeats the first), else its detail.
+   */
   private String problem(Response response) {
     JsonNode body = body(response);
     if (body == null) {
       return "(no problem document)";
     }
     StringBuilder text = new StringBuilder();
-    text.append(body.path("detail").asText(body.path("title").asText("")));
     for (JsonNode error : body.path("errors")) {
       text.append(text.isEmpty() ? "" : "; ")
           .append(error.path("field").asText())
           .append(": ")
           .append(error.path("message").asText());
+    }
+    if (text.isEmpty()) {
+      text.append(body.path("detail").asText(body.path("title").asText("")));
     }
     return text.length() > MAX_ERROR_LENGTH ? text.substring(0, MAX_ERROR_LENGTH) : text.toString();
   }
