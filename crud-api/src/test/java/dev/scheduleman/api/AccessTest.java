@@ -58,6 +58,19 @@ class AccessTest {
   }
 
   @Test
+  void anApiKeyNameWithAControlCharacterIsRefusedAndNoKeyIsMade() {
+    String tenantKey = Api.newTenant();
+    as(tenantKey)
+        .body("{\"name\": \"bot\\u0000\"}")
+        .post("/api/v1/api-keys")
+        .then()
+        .statusCode(422)
+        .contentType("application/problem+json")
+        .body("errors.field", hasItem("name"));
+    as(tenantKey).get("/api/v1/api-keys").then().body("items", hasSize(1));
+  }
+
+  @Test
   void signingSecretRotationKeepsThePreviousSecretForTheGracePeriod() {
     String key = Api.newTenant();
     String before =

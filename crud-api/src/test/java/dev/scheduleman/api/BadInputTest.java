@@ -95,6 +95,39 @@ class BadInputTest {
     String past = Instant.now().minus(Duration.ofMinutes(5)).toString();
     String soon = Instant.now().plus(Duration.ofMinutes(5)).toString();
     return Stream.of(
+        // control characters: PostgreSQL cannot store a NUL, and the write must not get that far
+        Arguments.of(
+            "NUL in the description",
+            "{\"description\": \"a\\u0000b\", \"schedule\": "
+                + CRON
+                + ", \"target\": {"
+                + URL
+                + "}}",
+            422,
+            "description"),
+        Arguments.of(
+            "NUL in a label",
+            "{\"labels\": {\"team\": \"a\\u0000\"}, \"schedule\": "
+                + CRON
+                + ", \"target\": {"
+                + URL
+                + "}}",
+            422,
+            "labels.team"),
+        Arguments.of(
+            "escape character in a label",
+            "{\"labels\": {\"team\": \"\\u001b[31mred\"}, \"schedule\": "
+                + CRON
+                + ", \"target\": {"
+                + URL
+                + "}}",
+            422,
+            "labels.team"),
+        Arguments.of(
+            "NUL in the body",
+            withTarget("{" + URL + ", \"body\": \"x\\u0000\"}"),
+            422,
+            "target.body"),
         // malformed or mistyped JSON
         Arguments.of("malformed JSON", "{\"schedule\": ", 400, "body"),
         Arguments.of("not an object", "[1, 2]", 400, "body"),

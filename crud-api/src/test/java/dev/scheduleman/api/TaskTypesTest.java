@@ -334,6 +334,18 @@ class TaskTypesTest {
         .then()
         .statusCode(400)
         .body("errors.field", equalTo(java.util.List.of("name")));
+    as(key)
+        .body("{\"description\": \"a\\u0000b\", \"bodySchema\": {}}")
+        .put("/api/v1/task-types/broken")
+        .then()
+        .statusCode(422)
+        .body("errors.field", equalTo(java.util.List.of("description")));
+    as(key)
+        .body("{\"bodySchema\": {\"const\": \"a\\u0000b\"}}")
+        .put("/api/v1/task-types/broken")
+        .then()
+        .statusCode(422)
+        .body("errors.field", equalTo(java.util.List.of("bodySchema")));
     as(key).get("/api/v1/task-types/broken").then().statusCode(404);
   }
 

@@ -110,7 +110,13 @@ public final class TargetAddresses {
     }
     Optional<InetAddress> literal = literalAddress(name);
     if (literal.isPresent()) {
-      return checkResolved(literal.get());
+      return isPrivate(literal.get())
+          ? Optional.of(
+              "address "
+                  + host
+                  + " is loopback, private, link-local or otherwise not public; targets must be"
+                  + " public")
+          : Optional.empty();
     }
     String ascii;
     try {
@@ -133,10 +139,11 @@ public final class TargetAddresses {
     if (allowPrivate || !isPrivate(address)) {
       return Optional.empty();
     }
+    // Not the address itself: the message is stored where the tenant reads it, and must not tell
+    // what names resolve to inside the operator's network.
     return Optional.of(
-        "address "
-            + address.getHostAddress()
-            + " is loopback, private, link-local or otherwise not public; targets must be public");
+        "the target's host resolves to a loopback, private, link-local or otherwise not public"
+            + " address; targets must be public");
   }
 
   /** True for every address that is not a public unicast address. */
@@ -158,11 +165,22 @@ public final class TargetAddresses {
     if (isZero(b, 0, 10) && (b[10] & 0xff) == 0xff && (b[11] & 0xff) == 0xff) {
       return isPrivateV4(slice(b, 12)); // IPv4-mapped ::ffff:a.b.c.d
     }
+    if (isZero(b, 0, 8) && (b[8] & 0xff) == 0xff && (b[9] & 0xff) == 0xff && isZero(b, 10, 12)) {
+      return true; // IPv4-translated ::ffff:0:a.b.c.d (SIIT), never a public destination
+    }
     if (isZero(b, 0, 12)) {
       return true; // IPv4-compatible (deprecated) and ::/96
     }
     if ((b[0] & 0xff) == 0x20 && (b[1] & 0xff) == 0x02) {
       return isPrivateV4(slice(b, 2)); // 6to4 2002::/16 embeds an IPv4 address
+    }
+    if ((b[0] & 0xff) == 0x00
+        && (b[1] & 0xff) == 0x64
+        && (b[2] & 0xff) == 0xff
+        && (b[3] & 0xff) == 0x9b
+        && b[4] == 0
+        && (b[5] & 0xff) == 0x01) {
+      return true; // local-use NAT64 64:ff9b:1::/48 translates into the operator's own network
     }
     if ((b[0] & 0xff) == 0x00
         && (b[1] & 0xff) == 0x64
@@ -191,6 +209,7 @@ public final class TargetAddresses {
         || (a0 == 172 && a1 >= 16 && a1 <= 31) // private
         || (a0 == 192 && a1 == 0 && a2 == 0) // IETF protocol assignments
         || (a0 == 192 && a1 == 0 && a2 == 2) // documentation
+        || (a0 == 192 && a1 == 88 && a2 == 99) // 6to4 relay anycast (deprecated)
         || (a0 == 192 && a1 == 168) // private
         || (a0 == 198 && (a1 == 18 || a1 == 19)) // benchmarking
         || (a0 == 198 && a1 == 51 && a2 == 100) // documentation

@@ -140,6 +140,8 @@ public final class ScheduleValidator {
       errors.add(
           "description", "must be at most " + limits.descriptionLength() + " characters long");
     }
+    Text.controlProblemAllowingLineBreaks(description)
+        .ifPresent(problem -> errors.add("description", problem));
     return description;
   }
 
@@ -165,6 +167,8 @@ public final class ScheduleValidator {
             errors.add(
                 "labels." + key,
                 "must be at most " + Limits.LABEL_VALUE_LENGTH + " characters long");
+          } else {
+            Text.controlProblem(value).ifPresent(problem -> errors.add("labels." + key, problem));
           }
         });
     return labels;
@@ -551,6 +555,8 @@ public final class ScheduleValidator {
       errors.add("body", "a GET request has no body; use POST, PUT or PATCH");
     } else if (body.getBytes(StandardCharsets.UTF_8).length > limits.bodyBytes()) {
       errors.add("body", "must be at most " + limits.bodyBytes() / 1024 + " KiB");
+    } else {
+      Text.controlProblemAllowingLineBreaks(body).ifPresent(problem -> errors.add("body", problem));
     }
     return body;
   }

@@ -55,9 +55,8 @@ public final class TaskTypes {
           new FieldError(
               "description", "must be at most " + MAX_DESCRIPTION_LENGTH + " characters long"));
     }
-    if (description != null && description.chars().anyMatch(c -> c < 0x20 && c != '\n')) {
-      errors.add(new FieldError("description", "must not contain control characters"));
-    }
+    Text.controlProblemAllowingLineBreaks(description)
+        .ifPresent(problem -> errors.add(new FieldError("description", problem)));
     var schema = request.bodySchema();
     if (schema == null || schema.isNull()) {
       errors.add(new FieldError("bodySchema", "is required: a JSON Schema for the body"));
@@ -66,6 +65,9 @@ public final class TaskTypes {
     } else if (schema.toString().getBytes(StandardCharsets.UTF_8).length > MAX_SCHEMA_BYTES) {
       errors.add(
           new FieldError("bodySchema", "must be at most " + MAX_SCHEMA_BYTES / 1024 + " KiB"));
+    } else if (schema.toString().contains("\\u0000")) {
+      // jsonb cannot hold a NUL, even escaped.
+      errors.add(new FieldError("bodySchema", "must not contain NUL characters (\\u0000)"));
     }
     return errors;
   }

@@ -49,7 +49,20 @@ class TargetAddressesTest {
         "http://api.localhost/",
         "http://metadata.google.internal/",
         "http://printer.local/",
-        "http://localhost./"
+        "http://localhost./",
+        // ranges a review found (each was checked to pass before the fix, where it was missing)
+        "http://[::ffff:0:7f00:1]/",
+        "http://[::ffff:0:a00:1]/",
+        "http://[64:ff9b:1::a00:1]/",
+        "http://[64:ff9b:1::808:808]/",
+        "http://192.88.99.1/",
+        "http://0.1.2.3/",
+        "http://198.18.0.1/",
+        "http://198.19.255.254/",
+        "http://224.0.0.251/",
+        "http://239.255.255.250/",
+        "http://[ff02::1]/",
+        "http://[ff0e::1]/"
       })
   void privateLoopbackAndMetadataTargetsAreRefused(String url) {
     assertThat(strict.checkUrl(url)).get().asString().contains("public");
@@ -73,7 +86,12 @@ class TargetAddressesTest {
 
   @Test
   void resolvedAddressesAreCheckedAtFireTime() throws Exception {
-    assertThat(strict.checkResolved(InetAddress.getByName("10.0.0.7"))).isPresent();
+    assertThat(strict.checkResolved(InetAddress.getByName("10.0.0.7")))
+        .get()
+        .asString()
+        .contains("not public")
+        .as("the refusal, stored where the tenant reads it, does not tell the address")
+        .doesNotContain("10.0.0.7");
     assertThat(strict.checkResolved(InetAddress.getByName("8.8.8.8"))).isEmpty();
     assertThat(lenient.checkResolved(InetAddress.getByName("10.0.0.7"))).isEmpty();
   }

@@ -6,6 +6,7 @@ import dev.scheduleman.api.http.Params;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.ApiKeyDto;
 import dev.scheduleman.sdk.api.Items;
+import dev.scheduleman.sdk.validation.Text;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
 import dev.scheduleman.storage.apikey.ApiKeyRow;
 import jakarta.ws.rs.Consumes;
@@ -57,6 +58,11 @@ public class ApiKeysResource {
     if (name == null || name.isBlank() || name.length() > 200) {
       throw ProblemException.invalid("name", "is required, 1 to 200 characters");
     }
+    Text.controlProblem(name)
+        .ifPresent(
+            problem -> {
+              throw ProblemException.invalid("name", problem);
+            });
     ApiKeyIssuer.Issued issued = issuer.issue(caller.get().tenantId(), name);
     return Response.status(201).entity(toDto(issued.row(), issued.key())).build();
   }
