@@ -350,6 +350,48 @@ class TaskTypesTest {
   }
 
   @Test
+  void patternsAreCheckedWhenDeclaredAndASlowOneCannotHoldTheApi() {
+    as(key)
+        .body("{\"bodySchema\": {\"properties\": {\"a\": {\"pattern\": \"(\"}}}}")
+        .put("/api/v1/task-types/broken")
+        .then()
+        .statusCode(422)
+        .body("errors.field", equalTo(java.util.List.of("bodySchema.properties.a.pattern")));
+    as(key)
+        .body("{\"bodySchema\": {\"patternProperties\": {\"[\": {}}}}")
+        .put("/api/v1/task-types/broken")
+        .then()
+        .statusCode(422)
+        .body("errors.field", equalTo(java.util.List.of("bodySchema.patternProperties['[']")));
+    // Names and data that look like keywords are not keywords.
+    as(key)
+        .body(
+            "{\"bodySchema\": {\"properties\": {\"$ref\": {\"type\": \"string\"}},"
+                + " \"enum\": [{\"$ref\": \"https://example.com/x\"}]}}")
+        .put("/api/v1/task-types/look-alike")
+        .then()
+        .statusCode(201);
+
+    as(key)
+        .body(
+            "{\"bodySchema\": {\"type\": \"object\","
+                + " \"properties\": {\"s\": {\"type\": \"string\", \"pattern\": \"(.*a){12}!x\"}}}}")
+        .put("/api/v1/task-types/backtracking")
+        .then()
+        .statusCode(201);
+    // 8.5 s on this machine without the deadline.
+    String body = "{\"s\": \"" + "a".repeat(30) + "\"}";
+    as(key)
+        .body(typed("slow", "backtracking", body))
+        .post("/api/v1/schedules")
+        .then()
+        .statusCode(422)
+        .body("errors.field", equalTo(java.util.List.of("target.body")))
+        .body("errors[0].message", containsString("takes too long"));
+    assertThat(schedules()).isZero();
+  }
+
+  @Test
   void aSchemaMayNotReferToAnythingOutsideItselfAndNothingIsFetched() throws Exception {
     AtomicInteger fetched = new AtomicInteger();
     HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

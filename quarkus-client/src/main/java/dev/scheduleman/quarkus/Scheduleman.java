@@ -33,7 +33,8 @@ import java.util.UUID;
  * }</pre>
  *
  * Calls about one schedule (one name, or one unnamed schedule's reference) reach the API in the
- * order they were made; calls about different schedules may overtake each other.
+ * order their transactions committed (a call waits for another transaction's call about the same
+ * schedule to end); calls about different schedules may overtake each other.
  */
 @ApplicationScoped
 public class Scheduleman {
@@ -55,13 +56,13 @@ public class Scheduleman {
    * Creates a schedule. It is created once however often the row is sent: the row's id is the
    * request's {@code Idempotency-Key}.
    *
-   * @return its name if it has one, else a reference of its own (the row's id)
+   * @return its name if it has one, else a reference of its own ({@code outbox:} and the row's id)
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public ScheduleRef schedule(ScheduleDto schedule) {
     Objects.requireNonNull(schedule, "schedule");
     UUID id = Ids.newId();
-    String ref = schedule.name() != null ? schedule.name() : id.toString();
+    String ref = schedule.name() != null ? schedule.name() : ScheduleRef.unnamed(id);
     return write(id, OutboxEntry.Operation.CREATE, ref, schedule);
   }
 
@@ -104,17 +105,38 @@ public class Scheduleman {
 
   private ScheduleRef write(
       UUID id, OutboxEntry.Operation operation, String ref, ScheduleDto schedule) {
+    String payload = schedule == null ? null : text(schedule);
+    if (payload != null && payload.contains("\\u0000")) {
+      throw new IllegalArgumentException(
+          "the schedule holds a NUL character, which neither this outbox nor Scheduleman stores");
+    }
+    serialise(ref);
     OutboxEntry row = new OutboxEntry();
     row.id = id;
     row.operation = operation;
     row.scheduleRef = ref;
-    row.payload = schedule == null ? null : text(schedule);
+    row.payload = payload;
     row.state = OutboxEntry.State.PENDING;
     row.createdAt = Instant.now();
     row.nextAttemptAt = row.createdAt;
     row.persist();
     wakeRelayOnCommit();
     return new ScheduleRef(ref, id);
+  }
+
+  /**
+   * Holds, until this transaction ends, a lock on the schedule the row is about, so that a
+   * concurrent transaction calling about the same schedule writes its row only after this one has
+   * committed (or rolled back): rows of one schedule are then in commit order, which the relay
+   * keeps. Two transactions that call about the same two schedules in opposite orders can deadlock;
+   * PostgreSQL ends one of them with an error, and the application retries it.
+   */
+  private static void serialise(String ref) {
+    OutboxEntry.getEntityManager()
+        .createNativeQuery(
+            "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(?1))) AS locked", Integer.class)
+        .setParameter(1, "scheduleman-outbox:" + ref)
+        .getSingleResult();
   }
 
   /** Once per transaction: the relay sends the rows as soon as they are visible to it. */

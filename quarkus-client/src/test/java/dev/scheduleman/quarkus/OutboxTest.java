@@ -132,7 +132,7 @@ class OutboxTest {
                   scheduleman.cancel(name);
                   return scheduleman.schedule(hourly(null));
                 });
-    assertThat(unnamed.value()).isEqualTo(unnamed.outboxId().toString());
+    assertThat(unnamed.value()).isEqualTo("outbox:" + unnamed.outboxId());
     ScheduleRef cancel =
         QuarkusTransaction.requiringNew().call(() -> scheduleman.cancel(unnamed.value()));
 
@@ -145,6 +145,55 @@ class OutboxTest {
     UUID created = status(unnamed).scheduleId();
     assertThat(log()).contains("DELETE id " + created);
     assertThat(status(cancel).httpStatus()).isEqualTo(204);
+  }
+
+  @Test
+  void aNameThatLooksLikeAnIdIsCancelledByName() throws Exception {
+    String name = UUID.randomUUID().toString();
+    ScheduleRef cancel =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  scheduleman.replace(name, hourly(null));
+                  return scheduleman.cancel(name);
+                });
+    await().atMost(WAIT).until(() -> status(cancel).state() == OutboxEntry.State.SENT);
+    assertThat(log())
+        .containsSubsequence("PUT " + name, "DELETE id " + name, "DELETE name " + name);
+    assertThat(status(cancel).httpStatus()).isEqualTo(204);
+  }
+
+  @Test
+  void callsAboutOneScheduleFromConcurrentTransactionsArriveInCommitOrder() throws Exception {
+    String name = unique("concurrent-");
+    java.util.concurrent.CountDownLatch written = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    var first =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () ->
+                QuarkusTransaction.requiringNew()
+                    .run(
+                        () -> {
+                          scheduleman.replace(name, hourly(null));
+                          written.countDown();
+                          await().atMost(WAIT).until(() -> release.getCount() == 0);
+                        }));
+    assertThat(written.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    // The second transaction's cancel must wait for the first to commit, so it cannot overtake it.
+    var second =
+        java.util.concurrent.CompletableFuture.runAsync(
+            () -> QuarkusTransaction.requiringNew().run(() -> scheduleman.cancel(name)));
+    await()
+        .during(Duration.ofMillis(300))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !second.isDone());
+    release.countDown();
+    first.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    second.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    await().atMost(WAIT).until(() -> log().contains("DELETE name " + name));
+    assertThat(log())
+        .filteredOn(l -> l.contains(name))
+        .containsExactly("PUT " + name, "DELETE name " + name);
   }
 
   /** The idempotency key of the create of {@code name}: its outbox row's id. */

@@ -18,6 +18,17 @@ public record TargetDto(
     String flowKey,
     String taskType) {
 
+  /** An untyped target (the form before task types). */
+  public TargetDto(
+      String url,
+      String method,
+      Map<String, String> headers,
+      String body,
+      String timeout,
+      String flowKey) {
+    this(url, method, headers, body, timeout, flowKey, null);
+  }
+
   public static TargetDto post(String url, String body) {
     return new TargetDto(url, "POST", null, body, null, null, null);
   }

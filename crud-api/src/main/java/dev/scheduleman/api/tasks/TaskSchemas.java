@@ -7,13 +7,14 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaException;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,11 +51,28 @@ public class TaskSchemas {
 
   private static final Pattern PLAIN_NAME = Pattern.compile("[A-Za-z_$][A-Za-z0-9_$-]*");
 
+  /** How long one regular expression of a schema may take on one value. */
+  static final Duration REGEX_BUDGET = Duration.ofMillis(50);
+
   private final SchemaRegistry registry =
       SchemaRegistry.withDefaultDialect(
-          SpecificationVersion.DRAFT_2020_12, builder -> builder.schemaCacheEnabled(false));
+          SpecificationVersion.DRAFT_2020_12,
+          builder ->
+              builder
+                  .schemaCacheEnabled(false)
+                  .schemaRegistryConfig(
+                      SchemaRegistryConfig.builder()
+                          .regularExpressionFactory(new BoundedRegex(REGEX_BUDGET))
+                          .build()));
   private final Map<String, Schema> metaSchemas = new ConcurrentHashMap<>();
-  private final Cache<String, Schema> compiled = Caffeine.newBuilder().maximumSize(2_000).build();
+
+  /** By the schemas' size: at most about 16 MiB of schema text, and what it compiled to. */
+  private final Cache<String, Schema> compiled =
+      Caffeine.newBuilder()
+          .maximumWeight(16L << 20)
+          .weigher((String text, Schema schema) -> text.length())
+          .build();
+
   private final ObjectMapper json;
 
   public TaskSchemas(ObjectMapper json) {
@@ -95,8 +113,9 @@ public class TaskSchemas {
     if (errors.isEmpty()) {
       try {
         compile(schema.toString()).validate(json.nullNode());
-      } catch (SchemaException e) {
-        errors.add(new FieldError("bodySchema", "cannot be used: " + e.getMessage()));
+      } catch (RuntimeException e) {
+        // An invalid regular expression among them: the meta-schema does not check patterns.
+        errors.add(new FieldError("bodySchema", "cannot be used: " + reason(e)));
       }
     }
     return errors;
@@ -123,7 +142,14 @@ public class TaskSchemas {
     List<Error> found;
     try {
       found = compile(schema).validate(instance);
-    } catch (SchemaException e) {
+    } catch (BoundedRegex.TooSlow e) {
+      return List.of(
+          new FieldError(
+              field,
+              "cannot be checked: a pattern of task type '"
+                  + taskType
+                  + "' takes too long on this body; simplify the pattern"));
+    } catch (RuntimeException e) {
       // Only a schema stored before its checks tightened can get here; the body is not the fault.
       return List.of(
           new FieldError(
@@ -143,6 +169,16 @@ public class TaskSchemas {
     return errors;
   }
 
+  private static String reason(RuntimeException e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    return message.lines().findFirst().orElse(message);
+  }
+
   private Schema compile(String schema) {
     return compiled.get(
         schema,
@@ -155,25 +191,65 @@ public class TaskSchemas {
         });
   }
 
-  /** Every {@code $ref} and {@code $dynamicRef} must stay within the schema. */
+  /** Keywords whose members are named schemas: their keys are names, not keywords. */
+  private static final Set<String> NAMED_SCHEMAS =
+      Set.of("properties", "patternProperties", "$defs", "definitions", "dependentSchemas");
+
+  /** Keywords whose values are data, not schemas. */
+  private static final Set<String> DATA = Set.of("enum", "const", "default", "examples");
+
+  /**
+   * Every {@code $ref} and {@code $dynamicRef} must stay within the schema, and every pattern must
+   * compile (the meta-schema does not check them).
+   */
   private static void refs(JsonNode node, String path, List<FieldError> errors) {
     if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
-        String at = path + segment(f.getKey());
-        boolean ref = f.getKey().equals("$ref") || f.getKey().equals("$dynamicRef");
-        if (ref && !(f.getValue().isTextual() && f.getValue().asText().startsWith("#"))) {
+        String key = f.getKey();
+        JsonNode value = f.getValue();
+        String at = path + segment(key);
+        if (DATA.contains(key)) {
+          continue;
+        }
+        if (key.equals("pattern") && value.isTextual()) {
+          regex(value.asText(), at, errors);
+        }
+        if (key.equals("patternProperties") && value.isObject()) {
+          value.fieldNames().forEachRemaining(name -> regex(name, at + segment(name), errors));
+        }
+        if (NAMED_SCHEMAS.contains(key) && value.isObject()) {
+          value
+              .fields()
+              .forEachRemaining(
+                  named -> refs(named.getValue(), at + segment(named.getKey()), errors));
+        } else if ((key.equals("$ref") || key.equals("$dynamicRef"))
+            && !(value.isTextual() && value.asText().startsWith("#"))) {
           errors.add(
               new FieldError(at, "may only point within this schema (#/$defs/...), not elsewhere"));
         } else {
-          refs(f.getValue(), at, errors);
+          refs(value, at, errors);
         }
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         refs(node.get(i), path + "[" + i + "]", errors);
       }
+    }
+  }
+
+  private static void regex(String regex, String at, List<FieldError> errors) {
+    try {
+      java.util.regex.Pattern.compile(regex);
+    } catch (java.util.regex.PatternSyntaxException e) {
+      errors.add(
+          new FieldError(
+              at,
+              "is not a regular expression: "
+                  + e.getDescription()
+                  + " near index "
+                  + e.getIndex()));
     }
   }
 

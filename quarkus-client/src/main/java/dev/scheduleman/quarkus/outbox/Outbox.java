@@ -61,11 +61,18 @@ public class Outbox {
     return new Depth(((Number) row[0]).longValue(), instant(row[1]), ((Number) row[2]).longValue());
   }
 
-  /** Parameters: the oldest sent_at kept. At most 10,000 a call, so no call holds locks long. */
+  /**
+   * Parameters: the oldest sent_at kept. At most 10,000 a call, so no call holds locks long. The
+   * create of an unnamed schedule is kept: its row maps the schedule's reference to its id, for a
+   * cancel that may come at any time.
+   */
   static final String FORGET_SENT =
       """
       DELETE FROM scheduleman_outbox WHERE id IN (
-        SELECT id FROM scheduleman_outbox WHERE state = 'SENT' AND sent_at < :before LIMIT 10000)
+        SELECT id FROM scheduleman_outbox
+         WHERE state = 'SENT' AND sent_at < :before
+           AND NOT (operation = 'CREATE' AND schedule_ref = 'outbox:' || id)
+         LIMIT 10000)
       """;
 
   public int forgetSent(Instant now, Duration retention) {

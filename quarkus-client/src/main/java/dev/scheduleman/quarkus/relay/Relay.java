@@ -155,7 +155,7 @@ public class Relay {
   /**
    * One batch in one transaction.
    *
-   * @return whether to go on at once: the batch was full and every row in it was answered
+   * @return whether to go on at once: the turn took rows and every one was answered
    */
   private boolean turn() {
     int batch = config.batchSize();
@@ -166,13 +166,33 @@ public class Relay {
             () -> {
               List<OutboxEntry> rows = outbox.takeDue(Instant.now(), batch);
               for (OutboxEntry row : rows) {
-                if (!mark(row, sender.send(row))) {
+                if (!mark(row, sendOne(row))) {
                   // The API is out of reach: the rest of the batch waits for the pause to end.
                   return false;
                 }
               }
-              return rows.size() == batch;
+              // Go on while there was work: a row answered may have freed the next call about
+              // its schedule, which this turn's query could not take yet.
+              return !rows.isEmpty();
             });
+  }
+
+  /**
+   * Sends one row; a row that cannot even be sent (a defect, not the API's answer) fails alone, so
+   * that it cannot stop every turn behind it.
+   */
+  private Answer sendOne(OutboxEntry row) {
+    try {
+      return sender.send(row);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "outbox row %s cannot be sent", row.id);
+      return new Answer.Refused(0, "cannot be sent: " + e);
+    }
+  }
+
+  /** Text for a text column: PostgreSQL refuses NUL, which an echoed problem may hold. */
+  private static String storable(String text) {
+    return text == null ? null : text.replace("\u0000", "\\u0000");
   }
 
   /** Writes the answer into the row; false when the API could not be reached. */
@@ -184,7 +204,7 @@ public class Relay {
       row.httpStatus = done.status() == 0 ? null : done.status();
       row.scheduleId = done.scheduleId();
       row.replayed = done.replayed();
-      row.lastError = done.note();
+      row.lastError = storable(done.note());
       row.attempts++;
       sent.increment();
       if (done.replayed()) {
@@ -196,8 +216,8 @@ public class Relay {
     }
     if (answer instanceof Answer.Refused no) {
       row.state = OutboxEntry.State.FAILED;
-      row.httpStatus = no.status();
-      row.lastError = no.problem();
+      row.httpStatus = no.status() == 0 ? null : no.status();
+      row.lastError = storable(no.problem());
       row.attempts++;
       refused.increment();
       failuresInARow = 0;
@@ -214,7 +234,7 @@ public class Relay {
     Answer.Later later = (Answer.Later) answer;
     row.attempts++;
     row.httpStatus = later.status();
-    row.lastError = later.reason();
+    row.lastError = storable(later.reason());
     row.nextAttemptAt = now.plus(backoff(row.attempts));
     errors.increment();
     failuresInARow++;

@@ -3,6 +3,7 @@ package dev.scheduleman.quarkus.relay;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduleman.quarkus.ScheduleRef;
 import dev.scheduleman.quarkus.outbox.OutboxEntry;
 import dev.scheduleman.sdk.api.ScheduleDto;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,21 +38,40 @@ class Sender {
     };
   }
 
+  /**
+   * A cancel: of an unnamed schedule by its reference ({@code outbox:} and its create's row, which
+   * recorded the schedule's id), else by id, else by name. A reference in the form of an id may
+   * also be a name (names may look like anything), so a 404 by id tries the name.
+   */
   private Answer cancel(OutboxEntry row) {
-    Optional<UUID> id = uuid(row.scheduleRef);
-    if (id.isEmpty()) {
-      return call(() -> api.deleteByName(row.scheduleRef), true);
+    String ref = row.scheduleRef;
+    if (ref.startsWith(ScheduleRef.UNNAMED_PREFIX)) {
+      Optional<UUID> createId = uuid(ref.substring(ScheduleRef.UNNAMED_PREFIX.length()));
+      OutboxEntry create = createId.map(id -> OutboxEntry.<OutboxEntry>findById(id)).orElse(null);
+      if (create != null && create.operation == OutboxEntry.Operation.CREATE) {
+        return switch (create.state) {
+          case SENT ->
+              create.scheduleId == null
+                  ? new Answer.Refused(0, "its create's answer recorded no schedule id")
+                  : call(() -> api.delete(create.scheduleId), true);
+          case FAILED ->
+              new Answer.Done(0, null, false, "nothing to cancel: the API refused its create");
+          case PENDING -> new Answer.Waiting("its create has not been sent yet");
+        };
+      }
+      if (createId.isPresent()) {
+        return new Answer.Refused(
+            0, "the outbox no longer holds the create of " + ref + "; nothing was cancelled");
+      }
     }
-    OutboxEntry create = OutboxEntry.findById(id.get());
-    if (create == null || create.operation != OutboxEntry.Operation.CREATE) {
-      return call(() -> api.delete(id.get()), true);
+    Optional<UUID> id = uuid(ref);
+    if (id.isPresent()) {
+      Answer byId = call(() -> api.delete(id.get()), false);
+      if (!(byId instanceof Answer.Refused refused && refused.status() == 404)) {
+        return byId;
+      }
     }
-    return switch (create.state) {
-      case SENT -> call(() -> api.delete(create.scheduleId), true);
-      case FAILED ->
-          new Answer.Done(0, null, false, "nothing to cancel: the API refused its create");
-      case PENDING -> new Answer.Waiting("its create has not been sent yet");
-    };
+    return call(() -> api.deleteByName(ref), true);
   }
 
   private Answer call(Supplier<Response> request, boolean goneIsDone) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.sdk.webhook.WebhookHeaders;
 import dev.scheduleman.sdk.webhook.WebhookVerifier;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -77,7 +78,8 @@ public class HooksResource {
       return Response.ok("already handled").build();
     }
     UUID id = eventId(body);
-    Event event = id == null ? null : Event.findById(id);
+    // Locked: the merge and a newsletter of one event may arrive at the same moment.
+    Event event = id == null ? null : Event.findById(id, LockModeType.PESSIMISTIC_WRITE);
     if (event != null) {
       work.accept(event);
     }

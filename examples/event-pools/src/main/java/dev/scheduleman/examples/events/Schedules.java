@@ -33,7 +33,7 @@ public class Schedules {
           JSON.readTree(
               """
               {"type": "object", "required": ["eventId"], "additionalProperties": false,
-               "properties": {"eventId": {"type": "string", "format": "uuid"},
+               "properties": {"eventId": {"type": "string", "minLength": 36, "maxLength": 36},
                               "title": {"type": "string", "maxLength": 200}}}
               """));
     } catch (java.io.IOException e) {

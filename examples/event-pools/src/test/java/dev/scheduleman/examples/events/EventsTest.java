@@ -76,12 +76,12 @@ class EventsTest {
     JsonNode newsletter = JSON.readTree(rows.get(1).payload);
     assertThat(newsletter.path("name").isMissingNode()).isTrue();
     assertThat(newsletter.path("schedule").path("endAt").asText()).isEqualTo(startsAt.toString());
-    assertThat(rows.get(1).scheduleRef).isEqualTo(rows.get(1).id.toString());
+    assertThat(rows.get(1).scheduleRef).isEqualTo("outbox:" + rows.get(1).id);
     given()
         .get("/events/" + id)
         .then()
         .statusCode(200)
-        .body("newsletterRef", equalTo(rows.get(1).id.toString()));
+        .body("newsletterRef", equalTo("outbox:" + rows.get(1).id));
   }
 
   @Test
