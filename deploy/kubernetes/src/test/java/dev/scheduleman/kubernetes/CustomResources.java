@@ -28,11 +28,33 @@ final class CustomResources {
       Storage storage,
       Resources resources,
       Affinity affinity,
-      Monitoring monitoring) {}
+      Monitoring monitoring,
+      InheritedMetadata inheritedMetadata,
+      Managed managed) {}
 
   record Bootstrap(InitDb initdb) {}
 
-  record InitDb(String database, String owner, SecretRef secret) {}
+  record InitDb(
+      String database, String owner, SecretRef secret, List<String> postInitApplicationSQL) {}
+
+  record InheritedMetadata(Map<String, String> labels, Map<String, String> annotations) {}
+
+  record Managed(List<Role> roles) {}
+
+  record Role(
+      String name,
+      String ensure,
+      String comment,
+      Boolean login,
+      Boolean superuser,
+      Boolean createdb,
+      Boolean createrole,
+      Boolean inherit,
+      Boolean replication,
+      Boolean bypassrls,
+      Integer connectionLimit,
+      List<String> inRoles,
+      SecretRef passwordSecret) {}
 
   record SecretRef(String name) {}
 

@@ -1,6 +1,7 @@
 package dev.scheduleman.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,10 +13,15 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -54,7 +60,14 @@ class KubernetesManifestsTest {
   private static final Map<String, Set<String>> PREREQUISITE_SECRETS =
       Map.of(
           "overlays/dev", Set.of(),
-          "overlays/prod", Set.of("scheduleman-database", "scheduleman-bootstrap"));
+          "overlays/prod",
+              Set.of(
+                  "scheduleman-database", "scheduleman-bootstrap", "scheduleman-backlog-reader"));
+
+  /** The autoscaler's database credentials, and the group role that grants what it reads. */
+  private static final String BACKLOG_SECRET = "scheduleman-backlog-reader";
+
+  private static final String BACKLOG_ROLE = "scheduleman_backlog";
 
   static Stream<Path> manifestFiles() throws IOException {
     return Manifests.yamlFiles().stream()
@@ -183,6 +196,157 @@ class KubernetesManifestsTest {
   }
 
   @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"overlays/dev", "overlays/prod"})
+  void egressToPostgresqlAndDnsReachesOnlyTheDatabasePodsAndKubeDns(String overlay)
+      throws Exception {
+    List<Object> objects = rendered(overlay);
+    List<Map<String, String>> databasePods = databasePodLabels(objects);
+    assertThat(databasePods).as("%s runs a database", overlay).isNotEmpty();
+    int checked = 0;
+    for (NetworkPolicy policy : policies(objects)) {
+      for (NetworkPolicyEgressRule rule : policy.getSpec().getEgress()) {
+        Set<Integer> ports = new HashSet<>();
+        rule.getPorts().forEach(p -> ports.add(p.getPort().getIntVal()));
+        if (!ports.contains(5432) && !ports.contains(53)) {
+          continue;
+        }
+        String what = policy.getMetadata().getName() + " egress to " + ports;
+        assertThat(ports).as(what + ": one kind of peer per rule").hasSize(1);
+        assertThat(rule.getTo()).as(what + " names its peers").isNotEmpty();
+        for (NetworkPolicyPeer peer : rule.getTo()) {
+          assertThat(peer.getIpBlock()).as(what + " by address").isNull();
+          assertThat(peer.getPodSelector()).as(what + " selects pods").isNotNull();
+          if (ports.contains(5432)) {
+            assertThat(peer.getNamespaceSelector()).as(what + ": in its own namespace").isNull();
+            assertThat(databasePods)
+                .as(what + " reaches the database pods")
+                .allMatch(labels -> selects(peer.getPodSelector(), labels));
+          } else {
+            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                .containsEntry("kubernetes.io/metadata.name", "kube-system");
+            assertThat(peer.getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns");
+          }
+        }
+        checked++;
+      }
+    }
+    assertThat(checked).as("crud-api and executor, database and DNS each").isEqualTo(4);
+  }
+
+  @Test
+  void prodAutoscalerReadsTheBacklogWithItsOwnRoleThatCanReadNothingElse() throws Exception {
+    List<Object> objects = rendered("overlays/prod");
+    CustomResources.TriggerAuthentication auth =
+        objects.stream()
+            .filter(CustomResources.TriggerAuthentication.class::isInstance)
+            .map(CustomResources.TriggerAuthentication.class::cast)
+            .findFirst()
+            .orElseThrow();
+    assertThat(auth.spec().secretTargetRef())
+        .extracting(CustomResources.SecretTarget::name)
+        .as("not the owner's credentials")
+        .doesNotContain("scheduleman-database")
+        .containsOnly(BACKLOG_SECRET);
+    assertThat(PREREQUISITE_SECRETS.get("overlays/prod")).contains(BACKLOG_SECRET);
+    CustomResources.Cluster cluster =
+        objects.stream()
+            .filter(CustomResources.Cluster.class::isInstance)
+            .map(CustomResources.Cluster.class::cast)
+            .findFirst()
+            .orElseThrow();
+    CustomResources.Role login =
+        cluster.spec().managed().roles().stream()
+            .filter(r -> r.passwordSecret() != null)
+            .filter(r -> r.passwordSecret().name().equals(BACKLOG_SECRET))
+            .findFirst()
+            .orElseThrow();
+    assertThat(login.login()).isTrue();
+    assertThat(login.superuser()).isNotEqualTo(Boolean.TRUE);
+    assertThat(login.inRoles()).containsExactly(BACKLOG_ROLE);
+    assertThat(cluster.spec().bootstrap().initdb().postInitApplicationSQL())
+        .as("the group role exists before the first migration")
+        .anyMatch(sql -> sql.contains("CREATE ROLE " + BACKLOG_ROLE + " NOLOGIN"));
+
+    // The database admits KEDA's operator on PostgreSQL's port.
+    NetworkPolicy db =
+        policies(objects).stream()
+            .filter(p -> p.getMetadata().getName().equals("scheduleman-db"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(db.getSpec().getIngress())
+        .anyMatch(
+            rule ->
+                rule.getPorts().stream().anyMatch(p -> p.getPort().getIntVal() == 5432)
+                    && rule.getFrom().stream()
+                        .anyMatch(
+                            peer ->
+                                peer.getNamespaceSelector() != null
+                                    && "keda"
+                                        .equals(
+                                            peer.getNamespaceSelector()
+                                                .getMatchLabels()
+                                                .get("kubernetes.io/metadata.name"))));
+
+    // On the real schema: the migrations grant the group role what the query reads, and only that.
+    String query =
+        objects.stream()
+            .filter(CustomResources.ScaledObject.class::isInstance)
+            .map(CustomResources.ScaledObject.class::cast)
+            .flatMap(o -> o.spec().triggers().stream())
+            .filter(t -> t.type().equals("postgresql"))
+            .findFirst()
+            .orElseThrow()
+            .metadata()
+            .get("query");
+    TestDatabase db2 = TestDatabase.shared();
+    try (Connection c = db2.dataSource().getConnection();
+        Statement s = c.createStatement()) {
+      for (String sql : cluster.spec().bootstrap().initdb().postInitApplicationSQL()) {
+        s.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '"
+                + BACKLOG_ROLE
+                + "') THEN EXECUTE '"
+                + sql.replace("'", "''")
+                + "'; END IF; END $$");
+      }
+      s.execute(
+          "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'keda_test') THEN"
+              + " CREATE ROLE keda_test NOLOGIN IN ROLE "
+              + BACKLOG_ROLE
+              + "; END IF; END $$");
+      // What crud-api ran on a database where the role did not exist yet, run again now that it
+      // does (as on a cluster bootstrapped from these manifests, where it exists from the start).
+      s.execute(
+          Files.readString(
+              Manifests.ROOT.resolve(
+                  "storage/src/main/resources/db/migration/V13__backlog_reader.sql")));
+      c.setAutoCommit(false);
+      try {
+        s.execute("SET LOCAL ROLE keda_test");
+        try (ResultSet r = s.executeQuery(query)) {
+          assertThat(r.next()).isTrue();
+        }
+        for (String secret :
+            List.of(
+                "SELECT target_url FROM schedule",
+                "SELECT * FROM schedule",
+                "SELECT signing_secret FROM tenant",
+                "SELECT * FROM api_key",
+                "SELECT * FROM execution")) {
+          s.execute("SAVEPOINT p");
+          assertThatThrownBy(() -> s.executeQuery(secret).close())
+              .as(secret)
+              .hasMessageContaining("permission denied");
+          s.execute("ROLLBACK TO SAVEPOINT p");
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"crud-api", "executor", "waitecho"})
   void dockerfileRunsTheFastJarAsANonRootUserOnTheServicesPort(String module) throws IOException {
     String dockerfile =
@@ -207,6 +371,47 @@ class KubernetesManifestsTest {
       objects.add(Manifests.strict(doc));
     }
     return objects;
+  }
+
+  private static List<NetworkPolicy> policies(List<Object> objects) {
+    return objects.stream()
+        .filter(NetworkPolicy.class::isInstance)
+        .map(NetworkPolicy.class::cast)
+        .toList();
+  }
+
+  /** The labels of every database pod the overlay runs (its StatefulSet's or its cluster's). */
+  private static List<Map<String, String>> databasePodLabels(List<Object> objects) {
+    List<Map<String, String>> pods = new ArrayList<>();
+    for (Object o : objects) {
+      if (o instanceof StatefulSet set
+          && "database"
+              .equals(
+                  set.getSpec()
+                      .getTemplate()
+                      .getMetadata()
+                      .getLabels()
+                      .get("app.kubernetes.io/component"))) {
+        pods.add(set.getSpec().getTemplate().getMetadata().getLabels());
+      } else if (o instanceof CustomResources.Cluster cluster) {
+        // CloudNativePG labels its pods with the cluster's name and the inherited labels.
+        Map<String, String> labels = new java.util.HashMap<>();
+        if (cluster.spec().inheritedMetadata() != null
+            && cluster.spec().inheritedMetadata().labels() != null) {
+          labels.putAll(cluster.spec().inheritedMetadata().labels());
+        }
+        labels.put("cnpg.io/cluster", cluster.metadata().name());
+        pods.add(labels);
+      }
+    }
+    return pods;
+  }
+
+  private static boolean selects(LabelSelector selector, Map<String, String> labels) {
+    assertThat(selector.getMatchExpressions()).isNullOrEmpty();
+    return selector.getMatchLabels() != null
+        && !selector.getMatchLabels().isEmpty()
+        && labels.entrySet().containsAll(selector.getMatchLabels().entrySet());
   }
 
   private static List<Deployment> deployments(List<Object> objects) {
