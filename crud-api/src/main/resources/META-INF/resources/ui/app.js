@@ -82,7 +82,7 @@ function signIn(message) {
   render(
     `<h1>Sign in</h1>
      ${message ? `<div class="banner" role="alert">${esc(message)}</div>` : ""}
-     <form id="sign-in" class="form" style="max-width:32rem">
+     <form id="sign-in" class="form narrow">
        <div class="wide"><label for="api-key">API key</label>
          <input id="api-key" name="apiKey" type="password" autocomplete="off" required placeholder="sk_…">
          <p class="muted">Kept in this browser tab only, and sent as a Bearer token.</p></div>

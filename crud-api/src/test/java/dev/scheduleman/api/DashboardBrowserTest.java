@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -80,8 +81,27 @@ class DashboardBrowserTest {
     }
   }
 
+  /** Content-Security-Policy violations any page of a test reported, checked after each test. */
+  private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  @AfterEach
+  void nothingWasRefusedByTheContentSecurityPolicy() {
+    org.assertj.core.api.Assertions.assertThat(violations).isEmpty();
+  }
+
+  private Page newPage(Browser.NewPageOptions options) {
+    Page page = browser.newPage(options);
+    page.onConsoleMessage(
+        message -> {
+          if (message.text().contains("Content Security Policy")) {
+            violations.add(message.text());
+          }
+        });
+    return page;
+  }
+
   private Page signedIn(String key, int width) {
-    Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(width, 900));
+    Page page = newPage(new Browser.NewPageOptions().setViewportSize(width, 900));
     page.onDialog(dialog -> dialog.accept());
     page.navigate(ui.toString());
     page.getByLabel("API key").fill(key);
@@ -300,7 +320,7 @@ class DashboardBrowserTest {
     shot(page, "list-narrow");
     page.close();
 
-    Page wrong = browser.newPage();
+    Page wrong = newPage(new Browser.NewPageOptions());
     wrong.navigate(ui.toString());
     wrong.getByLabel("API key").fill("sk_AAAAAAAAAAAA_" + "x".repeat(32));
     wrong
@@ -310,5 +330,47 @@ class DashboardBrowserTest {
         .click();
     assertThat(wrong.locator("[role=alert]")).hasText("That API key is not valid.");
     wrong.close();
+  }
+
+  @Test
+  void theDashboardIsServedWithAStrictContentSecurityPolicyAndCannotBeFramed() throws Exception {
+    Page page = newPage(new Browser.NewPageOptions());
+    com.microsoft.playwright.Response response = page.navigate(ui.toString());
+    Map<String, String> headers = response.headers();
+    String csp = headers.getOrDefault("content-security-policy", "");
+    org.assertj.core.api.Assertions.assertThat(csp)
+        .contains("default-src 'none'")
+        .contains("script-src 'self'")
+        .contains("style-src 'self'")
+        .contains("connect-src 'self'")
+        .contains("frame-ancestors 'none'")
+        .contains("base-uri 'none'")
+        .contains("form-action 'none'")
+        .doesNotContain("unsafe");
+    org.assertj.core.api.Assertions.assertThat(headers)
+        .containsEntry("x-content-type-options", "nosniff")
+        .containsEntry("referrer-policy", "no-referrer")
+        .containsEntry("x-frame-options", "DENY")
+        .containsEntry("cross-origin-opener-policy", "same-origin");
+    for (String asset : List.of("app.js", "app.css")) {
+      org.assertj.core.api.Assertions.assertThat(
+              page.request().get(ui + asset).headers().get("x-content-type-options"))
+          .as(asset)
+          .isEqualTo("nosniff");
+    }
+    // The sign-in page renders its form without inline styles the policy would refuse.
+    assertThat(page.getByLabel("API key")).isVisible();
+    // A page of another origin (127.0.0.1 instead of localhost, an answer with no policy of its
+    // own) that frames the dashboard gets nothing.
+    page.navigate(new URL(ui, "/q/health/live").toString().replace("//localhost:", "//127.0.0.1:"));
+    // setContent returns after the load event, which waits for the frame.
+    page.setContent("<iframe id=f src='" + ui + "'></iframe>");
+    com.microsoft.playwright.Frame framed =
+        page.frames().stream().filter(f -> f != page.mainFrame()).findFirst().orElseThrow();
+    org.assertj.core.api.Assertions.assertThat(framed.url()).doesNotStartWith(ui.toString());
+    org.assertj.core.api.Assertions.assertThat(framed.locator("#main").count()).isZero();
+    page.waitForCondition(() -> violations.stream().anyMatch(v -> v.contains("frame-ancestors")));
+    violations.removeIf(v -> v.contains("frame-ancestors 'none'"));
+    page.close();
   }
 }
