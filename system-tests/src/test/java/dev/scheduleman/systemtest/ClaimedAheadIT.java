@@ -117,7 +117,9 @@ class ClaimedAheadIT {
   private static long leased(String namePattern) throws SQLException {
     try (var c =
             DriverManager.getConnection(
-                scenario.suite.postgres().jdbcUrl(), LocalPostgres.USER, "");
+                scenario.suite.postgres().jdbcUrl(),
+                LocalPostgres.USER,
+                scenario.suite.postgres().password());
         var s =
             c.prepareStatement(
                 "SELECT count(*) FROM schedule WHERE name LIKE ? AND lease_owner IS NOT NULL")) {

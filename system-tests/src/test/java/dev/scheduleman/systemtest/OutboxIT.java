@@ -82,6 +82,7 @@ class OutboxIT {
     eventsDb = new PGSimpleDataSource();
     eventsDb.setURL(suite.postgres().jdbcUrl().replaceFirst("/[^/]+$", "/" + EVENTS_DB));
     eventsDb.setUser("postgres");
+    eventsDb.setPassword(suite.postgres().password());
   }
 
   @AfterAll
@@ -103,6 +104,7 @@ class OutboxIT {
     environment.put("EVENTS_PORT", Integer.toString(port));
     environment.put("EVENTS_DB_URL", eventsDb.getURL());
     environment.put("EVENTS_DB_USER", "postgres");
+    environment.put("EVENTS_DB_PASSWORD", suite.postgres().password());
     environment.put("EVENTS_HOOKS_URL", "http://127.0.0.1:" + port);
     environment.put("EVENTS_SIGNING_SECRET", secret);
     environment.put("SCHEDULEMAN_URL", suite.apiUrl());

@@ -151,7 +151,9 @@ final class Scenario implements AutoCloseable {
   private String history(String countsBy) {
     try (var c =
             java.sql.DriverManager.getConnection(
-                suite.postgres().jdbcUrl(), dev.scheduleman.launcher.LocalPostgres.USER, "");
+                suite.postgres().jdbcUrl(),
+                dev.scheduleman.launcher.LocalPostgres.USER,
+                suite.postgres().password());
         var s = c.createStatement();
         var r = s.executeQuery(countsBy)) {
       StringBuilder out = new StringBuilder();

@@ -44,6 +44,7 @@ final class DatabaseWork {
   DatabaseWork(LocalPostgres postgres) {
     ds.setUrl(postgres.jdbcUrl());
     ds.setUser(LocalPostgres.USER);
+    ds.setPassword(postgres.password());
   }
 
   /** Starts counting from now. */

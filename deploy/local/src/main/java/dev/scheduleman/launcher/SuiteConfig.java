@@ -12,6 +12,8 @@ import java.util.Map;
  * @param serviceEnvironment extra environment for every service (e.g. tuning for a test)
  * @param executorEnvironment extra environment for the executors only
  * @param jvmOptions JVM options for every service; {@code {service}} stands for its name
+ * @param fastDatabase PostgreSQL without fsync and with asynchronous commit: a machine crash may
+ *     lose or corrupt data (for benchmarks)
  */
 public record SuiteConfig(
     Distribution distribution,
@@ -23,7 +25,8 @@ public record SuiteConfig(
     int waitechoPort,
     Map<String, String> serviceEnvironment,
     Map<String, String> executorEnvironment,
-    List<String> jvmOptions) {
+    List<String> jvmOptions,
+    boolean fastDatabase) {
 
   public static final int DEFAULT_DATABASE_PORT = 15432;
   public static final int DEFAULT_API_PORT = 8080;
@@ -37,6 +40,32 @@ public record SuiteConfig(
     serviceEnvironment = Map.copyOf(serviceEnvironment);
     executorEnvironment = Map.copyOf(executorEnvironment);
     jvmOptions = List.copyOf(jvmOptions);
+  }
+
+  /** A durable database. */
+  public SuiteConfig(
+      Distribution distribution,
+      Path stateDir,
+      int databasePort,
+      int apiPort,
+      int firstExecutorPort,
+      int executors,
+      int waitechoPort,
+      Map<String, String> serviceEnvironment,
+      Map<String, String> executorEnvironment,
+      List<String> jvmOptions) {
+    this(
+        distribution,
+        stateDir,
+        databasePort,
+        apiPort,
+        firstExecutorPort,
+        executors,
+        waitechoPort,
+        serviceEnvironment,
+        executorEnvironment,
+        jvmOptions,
+        false);
   }
 
   public int executorPort(int index) {

@@ -29,6 +29,13 @@ final class SuiteOptions {
   @Option(names = "--db-port", defaultValue = "15432", description = "PostgreSQL's port.")
   int databasePort;
 
+  @Option(
+      names = "--fast",
+      description =
+          "PostgreSQL without fsync and with asynchronous commit, for benchmarks: faster, and a"
+              + " crash of the machine may lose the last commits or corrupt the database.")
+  boolean fast;
+
   SuiteConfig toConfig(
       Distribution distribution, Path state, Map<String, String> executorEnvironment) {
     return toConfig(distribution, state, executorEnvironment, List.of());
@@ -49,6 +56,7 @@ final class SuiteOptions {
         waitechoPort,
         Map.of(),
         executorEnvironment,
-        jvmOptions);
+        jvmOptions,
+        fast);
   }
 }

@@ -73,8 +73,12 @@ final class UpCommand implements Callable<Integer> {
     Console.info("  executors   %s   (metrics at /q/metrics)", executorUrls);
     Console.info("  waitecho    %s/echo   (stats at /echo/stats)", suite.waitechoUrl());
     Console.info(
-        "  PostgreSQL  %s   (user %s, data in %s/postgres)",
-        suite.postgres().jdbcUrl(), LocalPostgres.USER, state);
+        "  PostgreSQL  %s   (user %s, password in %s/postgres-password, data in %s/postgres%s)",
+        suite.postgres().jdbcUrl(),
+        LocalPostgres.USER,
+        state,
+        state,
+        c.fastDatabase() ? "; --fast: a crash may lose data" : "");
     Console.info("  admin key   %s   (also in %s/admin-key)", suite.adminKey(), state);
     Console.info("  logs        %s/logs/", state);
     Console.info("");

@@ -91,27 +91,54 @@ public final class Workspace implements AutoCloseable {
 
   /** The admin API key: made once, then kept (readable by the owner only) across restarts. */
   public String adminKey() {
-    Path file = dir.resolve("admin-key");
+    return secret("admin-key", random -> "sk_admin_" + HexFormat.of().formatHex(random));
+  }
+
+  /**
+   * The local PostgreSQL superuser's password: made once with the database, then kept (readable by
+   * the owner only) in {@code postgres-password}.
+   */
+  public String postgresPassword() {
+    return secret("postgres-password", random -> HexFormat.of().formatHex(random));
+  }
+
+  public Path postgresPasswordFile() {
+    return dir.resolve("postgres-password");
+  }
+
+  /** A secret kept in a file of this folder, made from 24 random bytes the first time. */
+  private String secret(String name, java.util.function.Function<byte[], String> format) {
+    Path file = dir.resolve(name);
     try {
       if (Files.exists(file)) {
-        String key = Files.readString(file, StandardCharsets.UTF_8).strip();
-        if (!key.isEmpty()) {
-          return key;
+        String value = Files.readString(file, StandardCharsets.UTF_8).strip();
+        if (!value.isEmpty()) {
+          return value;
         }
       }
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
-      String key = "sk_admin_" + HexFormat.of().formatHex(random);
-      Files.writeString(file, key + System.lineSeparator(), StandardCharsets.UTF_8);
-      try {
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-      } catch (UnsupportedOperationException e) {
-        // Not a POSIX file system: the file keeps the folder's permissions.
-      }
-      return key;
+      String value = format.apply(random);
+      writeOwnerOnly(file, value + System.lineSeparator());
+      return value;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read or write " + file, e);
     }
+  }
+
+  /**
+   * Writes a file that only its owner can read, created so from the start (never world-readable).
+   */
+  static void writeOwnerOnly(Path file, String content) throws IOException {
+    Files.deleteIfExists(file);
+    try {
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: the file keeps the folder's permissions.
+      Files.createFile(file);
+    }
+    Files.writeString(file, content, StandardCharsets.UTF_8);
   }
 
   @Override
