@@ -2,6 +2,7 @@
 // as every other client. The API key lives in this tab's session storage and goes out as a
 // Bearer token; it never appears in a URL.
 const KEY = "scheduleman.apiKey";
+const SCOPES = "scheduleman.scopes";
 const main = document.getElementById("main");
 const nav = document.getElementById("nav");
 let refreshTimer = null;
@@ -28,6 +29,7 @@ async function api(method, path, body) {
   });
   if (response.status === 401) {
     sessionStorage.removeItem(KEY);
+    sessionStorage.removeItem(SCOPES);
     route();
     throw new ApiError({ detail: "Signed out: the API key is not valid." }, 401);
   }
@@ -36,6 +38,19 @@ async function api(method, path, body) {
   if (!response.ok) throw new ApiError(json, response.status);
   return json;
 }
+
+// What the signed-in key may do (its scopes, from GET /api-keys/current). The API refuses what a
+// key lacks anyway; the dashboard disables what would be refused and says why.
+async function loadScopes() {
+  const me = await api("GET", "/api-keys/current");
+  sessionStorage.setItem(SCOPES, JSON.stringify(me.scopes || []));
+}
+
+function can(scope) {
+  return JSON.parse(sessionStorage.getItem(SCOPES) || "[]").includes(scope);
+}
+
+const lacks = (scope) => `disabled title="This API key lacks the scope ${scope}"`;
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -95,11 +110,12 @@ function signIn(message) {
     event.preventDefault();
     sessionStorage.setItem(KEY, document.getElementById("api-key").value.trim());
     try {
-      await api("GET", "/stats");
+      await loadScopes();
       location.hash = "#/";
       route();
     } catch (e) {
       sessionStorage.removeItem(KEY);
+      sessionStorage.removeItem(SCOPES);
       signIn("That API key is not valid.");
     }
   });
@@ -190,21 +206,24 @@ async function detailView(id) {
   }
   const [next, history] = await Promise.all([
     api("GET", `/schedules/${s.id}/next?count=10`).catch(() => ({ nextFireTimes: [] })),
-    api("GET", `/schedules/${s.id}/executions?limit=50`).catch(() => ({ items: [] })),
+    can("history:read")
+      ? api("GET", `/schedules/${s.id}/executions?limit=50`).catch(() => ({ items: [] }))
+      : null,
   ]);
-  const can = {
+  const write = can("schedules:write") ? "" : lacks("schedules:write");
+  const allowed = {
     pause: s.state === "ACTIVE", resume: s.state === "PAUSED",
     trigger: s.state === "ACTIVE" || s.state === "COMPLETED", rearm: s.state === "DEAD",
   };
   render(
     `<h1>${esc(s.name || s.id)} ${state(s.state)}</h1>
      <div id="actions" class="actions">
-       ${can.pause ? '<button data-action="pause" class="secondary">Pause</button>' : ""}
-       ${can.resume ? '<button data-action="resume" class="secondary">Resume</button>' : ""}
-       ${can.trigger ? '<button data-action="trigger" class="secondary">Trigger now</button>' : ""}
-       ${can.rearm ? '<button data-action="rearm">Re-arm</button>' : ""}
-       <a class="button secondary" href="#/schedules/${esc(s.id)}/edit">Edit</a>
-       <button data-action="delete" class="danger">Delete</button>
+       ${allowed.pause ? `<button data-action="pause" class="secondary" ${write}>Pause</button>` : ""}
+       ${allowed.resume ? `<button data-action="resume" class="secondary" ${write}>Resume</button>` : ""}
+       ${allowed.trigger ? `<button data-action="trigger" class="secondary" ${write}>Trigger now</button>` : ""}
+       ${allowed.rearm ? `<button data-action="rearm" ${write}>Re-arm</button>` : ""}
+       ${write ? `<button class="secondary" ${write}>Edit</button>` : `<a class="button secondary" href="#/schedules/${esc(s.id)}/edit">Edit</a>`}
+       <button data-action="delete" class="danger" ${write}>Delete</button>
      </div>
      <div id="action-result"></div>
      <h2>Definition</h2>
@@ -228,7 +247,7 @@ async function detailView(id) {
      <h2>Next 10 fire times</h2>
      ${next.nextFireTimes.length ? `<ol>${next.nextFireTimes.map((t) => `<li>${when(t)}</li>`).join("")}</ol>` : '<p class="muted">None.</p>'}
      <h2>Execution history</h2>
-     ${historyTable(history.items)}`,
+     ${history ? historyTable(history.items) : '<p class="muted">This API key lacks the scope history:read.</p>'}`,
     s.name || "Schedule",
   );
   document.getElementById("actions").addEventListener("click", (event) => {
@@ -356,7 +375,8 @@ async function formView(id) {
          </select></div>
          ${field("priority", "Priority (0 lowest – 9 highest)", s?.priority ?? 5, 'type="number" min="0" max="9"')}
        </div></fieldset>
-       <button type="submit">${s ? "Save" : "Create"}</button>
+       ${can("schedules:write") ? "" : '<p class="banner" role="note">This API key can read schedules but not change them (it lacks the scope schedules:write).</p>'}
+       <button type="submit" ${can("schedules:write") ? "" : lacks("schedules:write")}>${s ? "Save" : "Create"}</button>
      </form>
      <datalist id="zones">${(Intl.supportedValuesOf ? Intl.supportedValuesOf("timeZone") : ["UTC"]).map((z) => `<option value="${esc(z)}">`).join("")}</datalist>`,
     s ? "Edit" : "New schedule",
@@ -605,6 +625,18 @@ function route() {
     return;
   }
   nav.hidden = false;
+  if (sessionStorage.getItem(SCOPES) === null) {
+    loadScopes().then(route, () => {});
+    return;
+  }
+  const create = nav.querySelector('a[href="#/new"]');
+  if (can("schedules:write")) {
+    create.removeAttribute("aria-disabled");
+    create.removeAttribute("title");
+  } else {
+    create.setAttribute("aria-disabled", "true");
+    create.setAttribute("title", "This API key lacks the scope schedules:write");
+  }
   const hash = location.hash.slice(1) || "/";
   const [path, query] = hash.split("?");
   const params = new URLSearchParams(query || "");
@@ -620,8 +652,12 @@ function route() {
 
 document.getElementById("sign-out").addEventListener("click", () => {
   sessionStorage.removeItem(KEY);
+  sessionStorage.removeItem(SCOPES);
   location.hash = "#/";
   route();
+});
+nav.addEventListener("click", (event) => {
+  if (event.target.closest('a[aria-disabled="true"]')) event.preventDefault();
 });
 window.addEventListener("hashchange", route);
 route();

@@ -4,6 +4,7 @@ import static dev.scheduleman.api.Api.ADMIN_KEY;
 import static dev.scheduleman.api.Api.as;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
@@ -80,6 +81,7 @@ class AccessTest {
             .statusCode(200)
             .body("secret", startsWith("whsec_"))
             .body("previousSecret", nullValue())
+            .body("active", hasSize(1))
             .extract()
             .path("secret");
     as(key)
@@ -89,6 +91,79 @@ class AccessTest {
         .body("previousSecret", equalTo(before))
         .body("previousExpiresAt", notNullValue())
         .body("secret", org.hamcrest.Matchers.not(equalTo(before)));
+  }
+
+  @Test
+  void aSecondRotationWithinTheGraceKeepsEverySecretRotatedOutSigningUntilItsOwnExpiry() {
+    String key = Api.newTenant();
+    String first = as(key).get("/api/v1/signing-secret").then().extract().path("secret");
+    String second = as(key).post("/api/v1/signing-secret/rotate").then().extract().path("secret");
+    String third =
+        as(key)
+            .body("{\"overlap\": \"48h\"}")
+            .post("/api/v1/signing-secret/rotate")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("secret");
+    var active =
+        as(key)
+            .get("/api/v1/signing-secret")
+            .then()
+            .statusCode(200)
+            .body("secret", equalTo(third))
+            .body("previousSecret", equalTo(second))
+            .body("active.secret", equalTo(List.of(third, second, first)))
+            .body("active[0].expiresAt", nullValue())
+            .extract()
+            .<List<Map<String, String>>>path("active");
+    java.time.Instant secondEnds = java.time.Instant.parse(active.get(1).get("expiresAt"));
+    java.time.Instant firstEnds = java.time.Instant.parse(active.get(2).get("expiresAt"));
+    assertThat(java.time.Duration.between(firstEnds, secondEnds))
+        .as("48 h for the second, 24 h for the first")
+        .isBetween(java.time.Duration.ofHours(23), java.time.Duration.ofHours(25));
+
+    // A leaked secret is ended at once: overlap 0s keeps it from signing beside the new one.
+    String fourth =
+        as(key)
+            .body("{\"overlap\": \"0s\"}")
+            .post("/api/v1/signing-secret/rotate")
+            .then()
+            .statusCode(200)
+            .extract()
+            .path("secret");
+    as(key)
+        .get("/api/v1/signing-secret")
+        .then()
+        .body("active.secret", equalTo(List.of(fourth, second, first)));
+
+    for (String bad : List.of("-1s", "31d", "soon")) {
+      as(key)
+          .body("{\"overlap\": \"" + bad + "\"}")
+          .post("/api/v1/signing-secret/rotate")
+          .then()
+          .statusCode(422)
+          .contentType("application/problem+json")
+          .body("errors.field", equalTo(List.of("overlap")));
+    }
+    as(key).get("/api/v1/signing-secret").then().body("secret", equalTo(fourth));
+
+    // At most 10 rotated secrets sign at once (each webhook carries a signature per secret).
+    for (int i = 2; i < 10; i++) {
+      as(key).post("/api/v1/signing-secret/rotate").then().statusCode(200);
+    }
+    as(key).get("/api/v1/signing-secret").then().body("active", hasSize(11));
+    as(key)
+        .post("/api/v1/signing-secret/rotate")
+        .then()
+        .statusCode(409)
+        .body("detail", containsString("10 rotated secrets still sign"));
+    as(key)
+        .body("{\"overlap\": \"0s\"}")
+        .post("/api/v1/signing-secret/rotate")
+        .then()
+        .statusCode(200)
+        .body("active", hasSize(11));
   }
 
   @Test

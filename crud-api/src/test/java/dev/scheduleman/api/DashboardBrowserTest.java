@@ -373,4 +373,43 @@ class DashboardBrowserTest {
     violations.removeIf(v -> v.contains("frame-ancestors 'none'"));
     page.close();
   }
+
+  @Test
+  void aReadOnlyKeyBrowsesEverythingItMayReadWithEveryChangeDisabled() {
+    String owner = Api.newTenant();
+    String id = Api.create(owner, Api.cronSchedule("read-only-view"));
+    String reader =
+        as(owner)
+            .body("{\"name\": \"viewer\", \"scopes\": [\"schedules:read\"]}")
+            .post("/api/v1/api-keys")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("key");
+    Page page = signedIn(reader, 1280);
+    assertThat(page.locator("tbody tr")).hasCount(1);
+    assertThat(link(page, "New schedule")).hasAttribute("aria-disabled", "true");
+
+    page.navigate(ui + "#/schedules/" + id);
+    assertThat(page.locator("h1")).containsText("read-only-view");
+    for (String action : List.of("Pause", "Trigger now", "Edit", "Delete")) {
+      assertThat(button(page, action)).isDisabled();
+      assertThat(button(page, action))
+          .hasAttribute("title", "This API key lacks the scope schedules:write");
+    }
+    assertThat(page.getByText("This API key lacks the scope history:read.")).isVisible();
+    shot(page, "read-only-schedule");
+
+    page.navigate(ui + "#/new");
+    assertThat(button(page, "Create")).isDisabled();
+    assertThat(page.locator("[role=note]")).containsText("schedules:write");
+
+    // The owner's key, in the same browser, may do all of it.
+    Page full = signedIn(owner, 1280);
+    full.navigate(ui + "#/schedules/" + id);
+    assertThat(button(full, "Pause")).isEnabled();
+    assertThat(link(full, "New schedule")).not().hasAttribute("aria-disabled", "true");
+    page.close();
+    full.close();
+  }
 }

@@ -57,12 +57,7 @@ public class Authentication {
     TenantRow tenant =
         tenants.insertIfAbsent(
             new TenantRow(
-                Ids.newId(),
-                config.defaultTenant(),
-                SigningSecrets.generate(),
-                null,
-                null,
-                clock.instant()));
+                Ids.newId(), config.defaultTenant(), SigningSecrets.generate(), clock.instant()));
     defaultTenantId = tenant.id();
     if (config.bootstrapKey().isEmpty()) {
       LOG.info("no bootstrap key configured (SCHEDULEMAN_BOOTSTRAP_KEY): only tenant keys work");
@@ -87,7 +82,7 @@ public class Authentication {
         && MessageDigest.isEqual(
             key.getBytes(StandardCharsets.UTF_8),
             bootstrap.get().getBytes(StandardCharsets.UTF_8))) {
-      return new Caller(defaultTenantId, null, true);
+      return Caller.admin(defaultTenantId);
     }
     Optional<ApiKeyRow> row =
         ApiKeys.prefixOf(key).flatMap(prefix -> byPrefix.get(prefix, keys::findByPrefix));
@@ -97,8 +92,16 @@ public class Authentication {
     if (row.get().revokedAt() != null) {
       throw ProblemException.unauthorized("the API key has been revoked");
     }
+    if (row.get().expiredAt(clock.instant())) {
+      throw ProblemException.unauthorized("the API key expired at " + row.get().expiresAt());
+    }
     noteUse(row.get());
-    return new Caller(row.get().tenantId(), row.get().id(), false);
+    return new Caller(
+        row.get().tenantId(),
+        row.get().id(),
+        row.get().name(),
+        ApiKeys.scopes(row.get().scopes()),
+        false);
   }
 
   /** Forgets a cached key at once on this instance (others notice within the cache's lifetime). */

@@ -1,11 +1,29 @@
 package dev.scheduleman.api.auth;
 
+import dev.scheduleman.sdk.api.Scope;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Who is calling: the tenant every read and write is confined to, and whether the caller may manage
- * tenants (only the bootstrap admin key may).
+ * Who is calling: the tenant every read and write is confined to, what the key may do, and whether
+ * the caller may manage tenants (only the bootstrap admin key may; it has every scope).
  *
  * @param keyId the API key used, or null for the bootstrap key
+ * @param keyName the API key's name, or null for the bootstrap key
  */
-public record Caller(UUID tenantId, UUID keyId, boolean admin) {}
+public record Caller(UUID tenantId, UUID keyId, String keyName, Set<Scope> scopes, boolean admin) {
+
+  public Caller {
+    scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+  }
+
+  /** The bootstrap admin key of the default tenant. */
+  static Caller admin(UUID tenantId) {
+    return new Caller(tenantId, null, null, EnumSet.allOf(Scope.class), true);
+  }
+
+  public boolean has(Scope scope) {
+    return scopes.contains(scope);
+  }
+}

@@ -1,11 +1,13 @@
 package dev.scheduleman.api.flow;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.FlowLimitDto;
 import dev.scheduleman.sdk.api.FlowLimitRequest;
 import dev.scheduleman.sdk.api.Items;
 import dev.scheduleman.sdk.api.Problem;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.model.FlowLimit;
 import dev.scheduleman.sdk.validation.FlowLimits;
 import dev.scheduleman.sdk.validation.Validation;
@@ -57,6 +59,7 @@ public class FlowLimitsResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.LIMITS_MANAGE)
   @PUT
   @Path("{key}")
   @Transactional
@@ -91,6 +94,7 @@ public class FlowLimitsResource {
     return Response.status(created ? 201 : 200).entity(body).build();
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Operation(summary = "List the flow limits, by key")
   public Items<FlowLimitDto> list() {
@@ -98,6 +102,7 @@ public class FlowLimitsResource {
         limits.list(caller.get().tenantId()).stream().map(FlowLimitsResource::toDto).toList());
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Path("{key}")
   @Operation(summary = "Get the limit on a flow key")
@@ -110,6 +115,7 @@ public class FlowLimitsResource {
         .orElseThrow(() -> notFound(key));
   }
 
+  @Requires(Scope.LIMITS_MANAGE)
   @DELETE
   @Path("{key}")
   @Transactional

@@ -1,11 +1,13 @@
 package dev.scheduleman.api.history;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.http.Cursors;
 import dev.scheduleman.api.http.Pages;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.sdk.api.DeadLetterDto;
 import dev.scheduleman.sdk.api.Page;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.storage.execution.DeadLetterRow;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.execution.ExecutionRepository.Position;
@@ -32,6 +34,7 @@ public class DeadLettersResource {
     this.caller = caller;
   }
 
+  @Requires(Scope.HISTORY_READ)
   @GET
   @Operation(
       summary = "Dead letters",

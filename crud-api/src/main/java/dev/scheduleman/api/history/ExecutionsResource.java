@@ -1,12 +1,14 @@
 package dev.scheduleman.api.history;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.http.Cursors;
 import dev.scheduleman.api.http.Pages;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.ExecutionDto;
 import dev.scheduleman.sdk.api.Page;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.execution.ExecutionRepository.Position;
 import dev.scheduleman.storage.execution.ExecutionRow;
@@ -39,6 +41,7 @@ public class ExecutionsResource {
     this.caller = caller;
   }
 
+  @Requires(Scope.HISTORY_READ)
   @GET
   @Operation(
       summary = "Attempts of a schedule",

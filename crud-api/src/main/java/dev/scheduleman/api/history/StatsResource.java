@@ -1,7 +1,9 @@
 package dev.scheduleman.api.history;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.http.Params;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.api.StatsDto;
 import dev.scheduleman.storage.execution.ActivityStats;
 import dev.scheduleman.storage.execution.ExecutionRepository;
@@ -44,6 +46,7 @@ public class StatsResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.HISTORY_READ)
   @GET
   @Operation(
       summary = "Counts, backlog, throughput and lateness",

@@ -1,11 +1,15 @@
 package dev.scheduleman.api.keys;
 
 import dev.scheduleman.api.auth.ApiKeys;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
 import dev.scheduleman.storage.apikey.ApiKeyRow;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.UUID;
 
 /** Makes API keys: stores the hash, hands the key out once. */
@@ -23,11 +27,25 @@ public class ApiKeyIssuer {
     this.clock = clock;
   }
 
+  /** A key with every scope, that never expires (a tenant's first key). */
   public Issued issue(UUID tenantId, String name) {
+    return issue(tenantId, name, EnumSet.allOf(Scope.class), null);
+  }
+
+  public Issued issue(UUID tenantId, String name, Set<Scope> scopes, Instant expiresAt) {
     ApiKeys.NewKey key = ApiKeys.generate();
     ApiKeyRow row =
         new ApiKeyRow(
-            Ids.newId(), tenantId, name, key.prefix(), key.hash(), clock.instant(), null, null);
+            Ids.newId(),
+            tenantId,
+            name,
+            key.prefix(),
+            key.hash(),
+            EnumSet.copyOf(scopes).stream().map(Scope::wire).toList(),
+            clock.instant(),
+            expiresAt,
+            null,
+            null);
     keys.insert(row);
     return new Issued(row, key.key());
   }

@@ -1,11 +1,16 @@
 package dev.scheduleman.api.keys;
 
+import dev.scheduleman.api.auth.ApiKeys;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Authentication;
+import dev.scheduleman.api.auth.Caller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.ApiKeyDto;
 import dev.scheduleman.sdk.api.Items;
+import dev.scheduleman.sdk.api.Problem;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.validation.Text;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
 import dev.scheduleman.storage.apikey.ApiKeyRow;
@@ -19,6 +24,12 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -49,6 +60,7 @@ public class ApiKeysResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.KEYS_MANAGE)
   @POST
   @Operation(
       summary = "Create an API key",
@@ -63,10 +75,71 @@ public class ApiKeysResource {
             problem -> {
               throw ProblemException.invalid("name", problem);
             });
-    ApiKeyIssuer.Issued issued = issuer.issue(caller.get().tenantId(), name);
+    Caller me = caller.get();
+    Set<Scope> scopes = requestedScopes(request.scopes(), me);
+    Instant expiresAt = request.expiresAt();
+    if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+      throw ProblemException.invalid("expiresAt", "must be in the future");
+    }
+    ApiKeyIssuer.Issued issued = issuer.issue(me.tenantId(), name, scopes, expiresAt);
     return Response.status(201).entity(toDto(issued.row(), issued.key())).build();
   }
 
+  /** The scopes asked for: known names, each one the caller has; none asked: the caller's own. */
+  private static Set<Scope> requestedScopes(List<String> names, Caller me) {
+    if (names == null) {
+      return me.scopes();
+    }
+    if (names.isEmpty()) {
+      throw ProblemException.invalid("scopes", "must name at least one scope, or be left out");
+    }
+    List<Problem.FieldError> errors = new ArrayList<>();
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      Optional<Scope> scope = Scope.parse(n);
+      if (scope.isEmpty()) {
+        errors.add(
+            new Problem.FieldError(
+                "scopes[" + i + "]",
+                "is not a scope (one of " + String.join(", ", Scope.names()) + ")"));
+      } else {
+        scopes.add(scope.get());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw ProblemException.invalid(errors);
+    }
+    for (Scope scope : scopes) {
+      if (!me.has(scope)) {
+        throw ProblemException.missingScope(scope, me.scopes());
+      }
+    }
+    return scopes;
+  }
+
+  @Requires.AnyKey
+  @GET
+  @Path("current")
+  @Operation(
+      summary = "The API key of this request",
+      description = "Its name, scopes and expiry: what a client may do with it. Any key may ask.")
+  public ApiKeyDto current() {
+    Caller me = caller.get();
+    if (me.keyId() == null) {
+      return new ApiKeyDto(
+          null, "bootstrap admin key", null, names(me.scopes()), null, null, null, null, null);
+    }
+    return keys.find(me.tenantId(), me.keyId())
+        .map(k -> toDto(k, null))
+        .orElseThrow(() -> ProblemException.unauthorized("the API key has been revoked"));
+  }
+
+  private static List<String> names(Set<Scope> scopes) {
+    return EnumSet.copyOf(scopes).stream().map(Scope::wire).toList();
+  }
+
+  @Requires(Scope.KEYS_MANAGE)
   @GET
   @Operation(summary = "List API keys", description = "Prefixes only; keys are never shown again.")
   public Items<ApiKeyDto> list() {
@@ -74,11 +147,22 @@ public class ApiKeysResource {
         keys.listForTenant(caller.get().tenantId()).stream().map(k -> toDto(k, null)).toList());
   }
 
+  @Requires(Scope.KEYS_MANAGE)
   @DELETE
   @Path("{id}")
   @Operation(summary = "Revoke an API key", description = "It stops working within seconds.")
   public Response revoke(@PathParam("id") String id) {
     UUID keyId = Params.id(id, "API key");
+    Caller me = caller.get();
+    ApiKeyRow target =
+        keys.find(me.tenantId(), keyId)
+            .orElseThrow(() -> ProblemException.notFound("no API key with id '" + keyId + "'"));
+    // A key cannot revoke a stronger one: a leaked limited key cannot lock its owner out.
+    for (Scope scope : ApiKeys.scopes(target.scopes())) {
+      if (!me.has(scope)) {
+        throw ProblemException.missingScope(scope, me.scopes());
+      }
+    }
     ApiKeyRow revoked =
         keys.revoke(caller.get().tenantId(), keyId, clock.instant())
             .orElseThrow(() -> ProblemException.notFound("no API key with id '" + keyId + "'"));
@@ -91,7 +175,9 @@ public class ApiKeysResource {
         row.id(),
         row.name(),
         row.prefix(),
+        row.scopes(),
         row.createdAt(),
+        row.expiresAt(),
         row.lastUsedAt(),
         row.revokedAt(),
         key);

@@ -92,6 +92,26 @@ public class ProblemException extends RuntimeException {
         401, "Unauthorized", detail, List.of(), Map.of("WWW-Authenticate", "Bearer"));
   }
 
+  /** 403: the key lacks the scope; the problem names it (field {@code scope}). */
+  public static ProblemException missingScope(
+      dev.scheduleman.sdk.api.Scope missing, java.util.Set<dev.scheduleman.sdk.api.Scope> has) {
+    String detail =
+        "this API key lacks the scope '"
+            + missing.wire()
+            + "' (it has: "
+            + (has.isEmpty()
+                ? "none"
+                : String.join(
+                    ", ", has.stream().sorted().map(dev.scheduleman.sdk.api.Scope::wire).toList()))
+            + ")";
+    return new ProblemException(
+        403,
+        "Forbidden",
+        detail,
+        List.of(new FieldError("scope", "'" + missing.wire() + "' is needed")),
+        Map.of());
+  }
+
   public static ProblemException forbidden(String detail) {
     return new ProblemException(403, "Forbidden", detail, List.of(), Map.of());
   }

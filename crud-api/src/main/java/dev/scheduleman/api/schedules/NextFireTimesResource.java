@@ -1,8 +1,10 @@
 package dev.scheduleman.api.schedules;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.http.Params;
 import dev.scheduleman.sdk.api.PreviewDto;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.spec.Window;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,6 +32,7 @@ public class NextFireTimesResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Operation(
       summary = "Next fire times of a schedule",

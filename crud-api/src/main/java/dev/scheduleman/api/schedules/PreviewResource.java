@@ -1,8 +1,10 @@
 package dev.scheduleman.api.schedules;
 
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.PreviewDto;
 import dev.scheduleman.sdk.api.PreviewRequest;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.spec.ScheduleSpec;
 import dev.scheduleman.sdk.spec.Window;
 import dev.scheduleman.sdk.validation.ScheduleValidator;
@@ -31,6 +33,7 @@ public class PreviewResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @POST
   @Operation(
       summary = "Preview an unsaved spec",

@@ -1,6 +1,7 @@
 package dev.scheduleman.api.schedules;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.config.ApiConfig;
 import dev.scheduleman.api.http.Cursors;
 import dev.scheduleman.api.http.Pages;
@@ -12,6 +13,7 @@ import dev.scheduleman.sdk.api.Items;
 import dev.scheduleman.sdk.api.Page;
 import dev.scheduleman.sdk.api.Problem;
 import dev.scheduleman.sdk.api.ScheduleDto;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.model.ScheduleState;
 import dev.scheduleman.sdk.trigger.TriggerEvent;
 import dev.scheduleman.storage.schedule.ScheduleFilter;
@@ -75,6 +77,7 @@ public class SchedulesResource {
     this.batchLimit = config.limits().batchSize();
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Operation(
       summary = "Create a schedule",
@@ -93,6 +96,7 @@ public class SchedulesResource {
     return created(result.row(), uri, result.replayed());
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Path("batch")
   @Operation(
@@ -115,6 +119,7 @@ public class SchedulesResource {
     return Response.status(201).entity(new Items<>(created)).build();
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Operation(
       summary = "List schedules",
@@ -139,6 +144,7 @@ public class SchedulesResource {
         row -> Cursors.ofId(row.id()));
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Path("{id}")
   @Operation(summary = "Read a schedule", description = "The ETag header is its version.")
@@ -148,6 +154,7 @@ public class SchedulesResource {
     return ok(service.get(caller.get(), Params.id(id, "schedule")));
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @PUT
   @Path("{id}")
   @Operation(
@@ -163,6 +170,7 @@ public class SchedulesResource {
     return ok(service.replace(caller.get(), Params.id(id, "schedule"), request, ifMatch));
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @PATCH
   @Path("{id}")
   @Consumes({"application/merge-patch+json", MediaType.APPLICATION_JSON})
@@ -181,6 +189,7 @@ public class SchedulesResource {
     return ok(service.patch(caller.get(), Params.id(id, "schedule"), patch, ifMatch));
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @DELETE
   @Path("{id}")
   @Operation(summary = "Delete a schedule and its history")
@@ -191,6 +200,7 @@ public class SchedulesResource {
     return Response.noContent().build();
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Path("by-name/{name}")
   @Operation(summary = "Read a schedule by name")
@@ -199,6 +209,7 @@ public class SchedulesResource {
     return ok(service.getByName(caller.get(), name));
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @PUT
   @Path("by-name/{name}")
   @Operation(
@@ -213,6 +224,7 @@ public class SchedulesResource {
     return written.created() ? created(written.row(), uri, false) : ok(written.row());
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @DELETE
   @Path("by-name/{name}")
   @Operation(summary = "Delete a schedule by name, and its history")
@@ -224,6 +236,7 @@ public class SchedulesResource {
     return Response.noContent().build();
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Path("{id}/pause")
   @Operation(summary = "Pause: nothing fires until resumed")
@@ -233,6 +246,7 @@ public class SchedulesResource {
     return change(id, ifMatch, TriggerEvent.PAUSE, 200);
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Path("{id}/resume")
   @Operation(summary = "Resume a paused schedule from its next occurrence")
@@ -242,6 +256,7 @@ public class SchedulesResource {
     return change(id, ifMatch, TriggerEvent.RESUME, 200);
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Path("{id}/trigger")
   @Operation(
@@ -254,6 +269,7 @@ public class SchedulesResource {
     return change(id, ifMatch, TriggerEvent.TRIGGER_NOW, 202);
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @POST
   @Path("{id}/rearm")
   @Operation(

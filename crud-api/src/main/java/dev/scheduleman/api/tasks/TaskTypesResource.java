@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.Items;
 import dev.scheduleman.sdk.api.Problem;
 import dev.scheduleman.sdk.api.Problem.FieldError;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.api.TaskTypeDto;
 import dev.scheduleman.sdk.api.TaskTypeRequest;
 import dev.scheduleman.sdk.validation.TaskTypes;
@@ -69,6 +71,7 @@ public class TaskTypesResource {
     this.clock = clock;
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @PUT
   @Path("{name}")
   @Transactional
@@ -106,12 +109,14 @@ public class TaskTypesResource {
     return Response.status(created ? 201 : 200).entity(body).build();
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Operation(summary = "List the task types, by name")
   public Items<TaskTypeDto> list() {
     return new Items<>(types.list(caller.get().tenantId()).stream().map(this::toDto).toList());
   }
 
+  @Requires(Scope.SCHEDULES_READ)
   @GET
   @Path("{name}")
   @Operation(summary = "Get a task type")
@@ -124,6 +129,7 @@ public class TaskTypesResource {
         .orElseThrow(() -> notFound(name));
   }
 
+  @Requires(Scope.SCHEDULES_WRITE)
   @DELETE
   @Path("{name}")
   @Transactional

@@ -1,6 +1,7 @@
 package dev.scheduleman.api.tenants;
 
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
+import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.keys.ApiKeyIssuer;
 import dev.scheduleman.api.problem.ProblemException;
 import dev.scheduleman.sdk.api.Items;
@@ -45,13 +46,13 @@ public class TenantsResource {
     this.clock = clock;
   }
 
+  @Requires.AdminOnly
   @POST
   @Transactional
   @Operation(
       summary = "Create a tenant with its first API key",
       description = "The key is in this response only.")
   public Response create(TenantDto.Create request) {
-    requireAdmin();
     String name = request == null ? null : request.name();
     if (name == null || !NAME.matcher(name).matches()) {
       throw ProblemException.invalid(
@@ -59,8 +60,7 @@ public class TenantsResource {
           "is required: 1 to 100 lower-case letters, digits and -, starting and ending with a"
               + " letter or digit");
     }
-    TenantRow tenant =
-        new TenantRow(Ids.newId(), name, SigningSecrets.generate(), null, null, clock.instant());
+    TenantRow tenant = new TenantRow(Ids.newId(), name, SigningSecrets.generate(), clock.instant());
     try {
       tenants.insert(tenant);
     } catch (StorageException e) {
@@ -73,17 +73,11 @@ public class TenantsResource {
     return Response.status(201).entity(new TenantDto.Created(toDto(tenant), key.key())).build();
   }
 
+  @Requires.AdminOnly
   @GET
   @Operation(summary = "List tenants")
   public Items<TenantDto> list() {
-    requireAdmin();
     return new Items<>(tenants.list().stream().map(TenantsResource::toDto).toList());
-  }
-
-  private void requireAdmin() {
-    if (!caller.get().admin()) {
-      throw ProblemException.forbidden("only the bootstrap admin key manages tenants");
-    }
   }
 
   private static TenantDto toDto(TenantRow row) {

@@ -22,11 +22,11 @@ public final class ApiKeyRepository {
     this.ds = ds;
   }
 
-  /** Parameters: id, tenant, name, prefix, hash, created at. */
+  /** Parameters: id, tenant, name, prefix, hash, created at, scopes, expires at. */
   static final String INSERT =
       """
-      INSERT INTO api_key (id, tenant_id, name, prefix, key_hash, created_at)
-      VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO api_key (id, tenant_id, name, prefix, key_hash, created_at, scopes, expires_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
       """;
 
   public void insert(ApiKeyRow key) {
@@ -40,13 +40,16 @@ public final class ApiKeyRepository {
           s.setString(4, key.prefix());
           s.setBytes(5, key.keyHash());
           setInstant(s, 6, key.createdAt());
+          s.setArray(7, s.getConnection().createArrayOf("text", key.scopes().toArray()));
+          setInstant(s, 8, key.expiresAt());
         });
   }
 
   /** Parameters: prefix. */
   static final String FIND_BY_PREFIX =
       """
-      SELECT id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+      SELECT id, tenant_id, name, prefix, key_hash, scopes, created_at, expires_at, last_used_at,
+             revoked_at
         FROM api_key
        WHERE prefix = ?
       """;
@@ -56,10 +59,32 @@ public final class ApiKeyRepository {
     return Sql.queryOne(ds, FIND_BY_PREFIX, s -> s.setString(1, prefix), ApiKeyRepository::map);
   }
 
+  /** Parameters: key, tenant. */
+  static final String FIND =
+      """
+      SELECT id, tenant_id, name, prefix, key_hash, scopes, created_at, expires_at, last_used_at,
+             revoked_at
+        FROM api_key
+       WHERE id = ? AND tenant_id = ?
+      """;
+
+  /** A tenant's key by id, revoked or not. */
+  public Optional<ApiKeyRow> find(UUID tenantId, UUID id) {
+    return Sql.queryOne(
+        ds,
+        FIND,
+        s -> {
+          s.setObject(1, id);
+          s.setObject(2, tenantId);
+        },
+        ApiKeyRepository::map);
+  }
+
   /** Parameters: tenant. */
   static final String LIST_FOR_TENANT =
       """
-      SELECT id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+      SELECT id, tenant_id, name, prefix, key_hash, scopes, created_at, expires_at, last_used_at,
+             revoked_at
         FROM api_key
        WHERE tenant_id = ?
        ORDER BY created_at, id
@@ -75,7 +100,8 @@ public final class ApiKeyRepository {
       """
       UPDATE api_key SET revoked_at = coalesce(revoked_at, ?)
        WHERE id = ? AND tenant_id = ?
-      RETURNING id, tenant_id, name, prefix, key_hash, created_at, last_used_at, revoked_at
+      RETURNING id, tenant_id, name, prefix, key_hash, scopes, created_at, expires_at, last_used_at,
+                revoked_at
       """;
 
   /** Revokes a tenant's key; returns it, or empty when the tenant has no such key. */
@@ -115,7 +141,9 @@ public final class ApiKeyRepository {
         r.getString("name"),
         r.getString("prefix"),
         r.getBytes("key_hash"),
+        List.of((String[]) r.getArray("scopes").getArray()),
         getInstant(r, "created_at"),
+        getInstant(r, "expires_at"),
         getInstant(r, "last_used_at"),
         getInstant(r, "revoked_at"));
   }

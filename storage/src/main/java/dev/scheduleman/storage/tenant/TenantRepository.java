@@ -8,6 +8,7 @@ import dev.scheduleman.storage.sql.Sql;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -22,12 +23,11 @@ public final class TenantRepository {
     this.ds = ds;
   }
 
-  /** Parameters: id, name, secret, previous secret, its expiry, created at. */
+  /** Parameters: id, name, secret, retired secrets, created at. */
   static final String INSERT =
       """
-      INSERT INTO tenant (id, name, signing_secret, previous_signing_secret,
-                          previous_secret_expires_at, created_at)
-      VALUES (?, ?, ?, ?, ?, ?)
+      INSERT INTO tenant (id, name, signing_secret, retired_signing_secrets, created_at)
+      VALUES (?, ?, ?, ?, ?)
       """;
 
   public void insert(TenantRow tenant) {
@@ -38,9 +38,8 @@ public final class TenantRepository {
           s.setObject(1, tenant.id());
           s.setString(2, tenant.name());
           s.setString(3, tenant.signingSecret());
-          s.setString(4, tenant.previousSigningSecret());
-          setInstant(s, 5, tenant.previousSecretExpiresAt());
-          setInstant(s, 6, tenant.createdAt());
+          s.setObject(4, RetiredSecrets.jsonb(tenant.retiredSecrets()));
+          setInstant(s, 5, tenant.createdAt());
         });
   }
 
@@ -72,8 +71,7 @@ public final class TenantRepository {
   /** By id or by name (the other parameter is null). Parameters: id, name. */
   static final String FIND =
       """
-      SELECT id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
-             created_at
+      SELECT id, name, signing_secret, retired_signing_secrets::text, created_at
         FROM tenant
        WHERE id = ? OR name = ?
       """;
@@ -99,8 +97,7 @@ public final class TenantRepository {
 
   static final String LIST =
       """
-      SELECT id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
-             created_at
+      SELECT id, name, signing_secret, retired_signing_secrets::text, created_at
         FROM tenant
        ORDER BY name
       """;
@@ -109,32 +106,67 @@ public final class TenantRepository {
     return Sql.query(ds, LIST, s -> {}, TenantRepository::map);
   }
 
-  /** Parameters: the previous secret's expiry, the new secret, the tenant. */
-  static final String ROTATE_SECRET =
-      """
-      UPDATE tenant
-         SET previous_signing_secret = signing_secret,
-             previous_secret_expires_at = ?,
-             signing_secret = ?
-       WHERE id = ?
-      RETURNING id, name, signing_secret, previous_signing_secret, previous_secret_expires_at,
-                created_at
-      """;
+  /** What a rotation did. */
+  public sealed interface Rotation {
+    /** Rotated: the tenant as it is now. */
+    record Done(TenantRow tenant) implements Rotation {}
+
+    /** Refused: {@code limit} retired secrets still sign; the first stops at {@code nextExpiry}. */
+    record TooMany(int limit, Instant nextExpiry) implements Rotation {}
+
+    /** No such tenant. */
+    record NoTenant() implements Rotation {}
+  }
 
   /**
-   * Makes {@code newSecret} the signing secret; the current one keeps signing beside it until
-   * {@code previousExpiresAt}.
+   * Makes {@code newSecret} the signing secret. The current one keeps signing beside it until
+   * {@code retiredExpiresAt} (not at all when that is not after {@code now}), as every secret
+   * retired earlier does until its own expiry; expired ones are pruned. Refused when {@code
+   * maxRetired} would still be signing. The tenant row is locked for the read and the write, so
+   * concurrent rotations each keep what the other retired.
    */
-  public Optional<TenantRow> rotateSecret(UUID id, String newSecret, Instant previousExpiresAt) {
-    return Sql.queryOne(
+  public Rotation rotateSecret(
+      UUID id, String newSecret, Instant retiredExpiresAt, Instant now, int maxRetired) {
+    return Sql.inTransaction(
         ds,
-        ROTATE_SECRET,
-        s -> {
-          setInstant(s, 1, previousExpiresAt);
-          s.setString(2, newSecret);
-          s.setObject(3, id);
-        },
-        TenantRepository::map);
+        "rotating a signing secret",
+        c -> {
+          List<TenantRow> locked =
+              Sql.query(
+                  c,
+                  FIND + " FOR UPDATE",
+                  s -> {
+                    s.setObject(1, id);
+                    s.setString(2, null);
+                  },
+                  TenantRepository::map);
+          if (locked.isEmpty()) {
+            return new Rotation.NoTenant();
+          }
+          TenantRow tenant = locked.get(0);
+          List<TenantRow.RetiredSecret> kept = new ArrayList<>(tenant.activeRetired(now));
+          if (retiredExpiresAt.isAfter(now)) {
+            kept.add(0, new TenantRow.RetiredSecret(tenant.signingSecret(), retiredExpiresAt));
+          }
+          if (kept.size() > maxRetired) {
+            Instant next =
+                tenant.activeRetired(now).stream()
+                    .map(TenantRow.RetiredSecret::expiresAt)
+                    .min(Instant::compareTo)
+                    .orElse(now);
+            return new Rotation.TooMany(maxRetired, next);
+          }
+          try (var update =
+              c.prepareStatement(
+                  "UPDATE tenant SET signing_secret = ?, retired_signing_secrets = ? WHERE id = ?")) {
+            update.setString(1, newSecret);
+            update.setObject(2, RetiredSecrets.jsonb(kept));
+            update.setObject(3, id);
+            update.executeUpdate();
+          }
+          return new Rotation.Done(
+              new TenantRow(tenant.id(), tenant.name(), newSecret, kept, tenant.createdAt()));
+        });
   }
 
   private static TenantRow map(ResultSet r) throws SQLException {
@@ -142,8 +174,7 @@ public final class TenantRepository {
         getUuid(r, "id"),
         r.getString("name"),
         r.getString("signing_secret"),
-        r.getString("previous_signing_secret"),
-        getInstant(r, "previous_secret_expires_at"),
+        RetiredSecrets.parse(r.getString("retired_signing_secrets")),
         getInstant(r, "created_at"));
   }
 }

@@ -15,6 +15,7 @@ import dev.scheduleman.storage.schedule.SpecColumns;
 import dev.scheduleman.storage.sql.Sql;
 import dev.scheduleman.storage.sql.StoredText;
 import dev.scheduleman.storage.sql.Unnest;
+import dev.scheduleman.storage.tenant.RetiredSecrets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -66,8 +67,7 @@ public final class TriggerRepository {
       s.target_body, s.timeout_ms, s.target_flow_key, s.target_task_type,
       s.max_attempts, s.min_backoff_ms, s.max_backoff_ms, s.on_exhausted,
       s.lease_owner, s.lease_until, s.lease_token, t.signing_secret,
-      CASE WHEN t.previous_secret_expires_at > now()
-           THEN t.previous_signing_secret END AS previous_signing_secret,
+      t.retired_signing_secrets::text AS retired_signing_secrets,
       clock_timestamp() AS database_now
       """;
 
@@ -420,9 +420,15 @@ public final class TriggerRepository {
   private static ClaimedTrigger mapClaimed(ResultSet r) throws SQLException {
     List<String> secrets = new ArrayList<>(2);
     secrets.add(r.getString("signing_secret"));
-    String previous = r.getString("previous_signing_secret");
-    if (previous != null) {
-      secrets.add(previous);
+    // Rotated-out secrets sign until their own expiry, by the database's clock.
+    String retired = r.getString("retired_signing_secrets");
+    if (retired != null && !retired.equals("[]")) {
+      Instant now = getInstant(r, "database_now");
+      for (var secret : RetiredSecrets.parse(retired)) {
+        if (secret.expiresAt().isAfter(now)) {
+          secrets.add(secret.secret());
+        }
+      }
     }
     RetryPolicy retry = ScheduleColumns.mapRetry(r);
     SpecColumns spec = ScheduleColumns.mapSpec(r);

@@ -66,7 +66,8 @@ class BucketedClaimPlanTest {
         CREATE INDEX schedule_by_bucket_due ON schedule_by_bucket (bucket, next_fire_at)
          WHERE state = 'ACTIVE'
         """);
-    run("INSERT INTO tenant VALUES (gen_random_uuid(), 't', 'whsec_x', NULL, NULL, now())");
+    run(
+        "INSERT INTO tenant (id, name, signing_secret, created_at) VALUES (gen_random_uuid(), 't', 'whsec_x', now())");
     run(
         """
         INSERT INTO schedule_by_bucket (id, bucket, tenant_id, spec_kind, fire_at, target_url,

@@ -124,8 +124,7 @@ class SchemaConstraintsTest {
 
   @Test
   void tenantSecretsMustBeStandardWebhooksSecrets() {
-    TenantRow bad =
-        new TenantRow(aTenant().id(), "bad", "plain-text", null, null, java.time.Instant.now());
+    TenantRow bad = new TenantRow(aTenant().id(), "bad", "plain-text", java.time.Instant.now());
     assertThatThrownBy(() -> new TenantRepository(ds).insert(bad))
         .isInstanceOfSatisfying(
             StorageException.class,

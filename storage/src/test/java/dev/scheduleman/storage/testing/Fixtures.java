@@ -33,7 +33,7 @@ public final class Fixtures {
 
   public static TenantRow aTenant() {
     UUID id = Ids.newId();
-    return new TenantRow(id, "tenant-" + id, SigningSecrets.generate(), null, null, now());
+    return new TenantRow(id, "tenant-" + id, SigningSecrets.generate(), now());
   }
 
   public static ScheduleBuilder aSchedule(UUID tenantId) {

@@ -289,10 +289,14 @@ class ClaimDueTest {
   }
 
   @Test
-  void rotatedSecretIsReturnedBesideTheCurrentOneDuringItsGracePeriod() {
+  void everyRotatedSecretIsReturnedBesideTheCurrentOneUntilItsOwnExpiry() {
     TenantRepository tenants = new TenantRepository(ds);
-    String next = SigningSecrets.generate();
-    tenants.rotateSecret(tenant.id(), next, Instant.now().plus(Duration.ofHours(24)));
+    String second = SigningSecrets.generate();
+    String third = SigningSecrets.generate();
+    Instant now = Instant.now();
+    // Two rotations within one grace period: both secrets rotated out still sign.
+    tenants.rotateSecret(tenant.id(), second, now.plus(Duration.ofHours(24)), now, 10);
+    tenants.rotateSecret(tenant.id(), third, now.plus(Duration.ofHours(24)), now, 10);
     insertDue(1);
 
     assertThat(
@@ -300,13 +304,26 @@ class ClaimDueTest {
                 new TriggerRepository.Claim("executor-a", 10, LOOKAHEAD, MARGIN), null))
         .singleElement()
         .satisfies(
-            t -> assertThat(t.signingSecrets()).containsExactly(next, tenant.signingSecret()));
+            t ->
+                assertThat(t.signingSecrets())
+                    .containsExactly(third, second, tenant.signingSecret()));
   }
 
   @Test
-  void expiredRotatedSecretIsNoLongerReturned() {
+  void aRotatedSecretPastItsExpiryIsNoLongerReturned() throws Exception {
     String next = SigningSecrets.generate();
-    new TenantRepository(ds).rotateSecret(tenant.id(), next, Instant.now().minusSeconds(1));
+    Instant now = Instant.now();
+    new TenantRepository(ds)
+        .rotateSecret(tenant.id(), next, now.plus(Duration.ofHours(1)), now, 10);
+    try (var c = ds.getConnection();
+        var s =
+            c.prepareStatement(
+                "UPDATE tenant SET retired_signing_secrets = jsonb_set(retired_signing_secrets,"
+                    + " '{0,expiresAt}', to_jsonb(?::text)) WHERE id = ?")) {
+      s.setString(1, now.minusSeconds(1).toString());
+      s.setObject(2, tenant.id());
+      assertThat(s.executeUpdate()).isOne();
+    }
     insertDue(1);
 
     assertThat(
