@@ -1,8 +1,11 @@
 package dev.scheduleman.sdk.api;
 
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What an API key may do. A key has a set of scopes; every endpoint needs one (listed in the API
@@ -47,6 +50,18 @@ public enum Scope {
 
   /** Every scope's name, in declaration order. */
   public static List<String> names() {
-    return Arrays.stream(values()).map(Scope::wire).toList();
+    return names(Arrays.asList(values()));
+  }
+
+  /** These scopes' names, in declaration order. */
+  public static List<String> names(Collection<Scope> scopes) {
+    return scopes.stream().sorted().distinct().map(Scope::wire).toList();
+  }
+
+  /** The scopes of these names; a name this version does not know grants nothing. */
+  public static Set<Scope> known(Collection<String> names) {
+    Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+    names.forEach(n -> parse(n).ifPresent(scopes::add));
+    return scopes;
   }
 }

@@ -52,15 +52,6 @@ public final class ApiKeys {
     }
   }
 
-  /** Stored scope names as scopes (a name this version does not know grants nothing). */
-  public static java.util.Set<dev.scheduleman.sdk.api.Scope> scopes(
-      java.util.Collection<String> names) {
-    java.util.Set<dev.scheduleman.sdk.api.Scope> scopes =
-        java.util.EnumSet.noneOf(dev.scheduleman.sdk.api.Scope.class);
-    names.forEach(n -> dev.scheduleman.sdk.api.Scope.parse(n).ifPresent(scopes::add));
-    return scopes;
-  }
-
   /** Compares in time independent of where the inputs differ. */
   public static boolean matches(String key, byte[] storedHash) {
     return MessageDigest.isEqual(hash(key), storedHash);

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.scheduleman.api.config.ApiConfig;
 import dev.scheduleman.api.problem.ProblemException;
+import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.model.Ids;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
@@ -100,7 +101,7 @@ public class Authentication {
         row.get().tenantId(),
         row.get().id(),
         row.get().name(),
-        ApiKeys.scopes(row.get().scopes()),
+        Scope.known(row.get().scopes()),
         false);
   }
 

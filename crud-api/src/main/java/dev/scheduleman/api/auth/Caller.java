@@ -15,7 +15,7 @@ import java.util.UUID;
 public record Caller(UUID tenantId, UUID keyId, String keyName, Set<Scope> scopes, boolean admin) {
 
   public Caller {
-    scopes = scopes.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(scopes));
+    scopes = Set.copyOf(scopes);
   }
 
   /** The bootstrap admin key of the default tenant. */
@@ -25,5 +25,10 @@ public record Caller(UUID tenantId, UUID keyId, String keyName, Set<Scope> scope
 
   public boolean has(Scope scope) {
     return scopes.contains(scope);
+  }
+
+  /** The first of {@code wanted} (in declaration order) this caller lacks, if any. */
+  public java.util.Optional<Scope> firstMissing(Set<Scope> wanted) {
+    return wanted.stream().sorted().filter(s -> !has(s)).findFirst();
   }
 }

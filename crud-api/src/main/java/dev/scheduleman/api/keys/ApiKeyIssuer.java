@@ -41,7 +41,7 @@ public class ApiKeyIssuer {
             name,
             key.prefix(),
             key.hash(),
-            EnumSet.copyOf(scopes).stream().map(Scope::wire).toList(),
+            Scope.names(scopes),
             clock.instant(),
             expiresAt,
             null,

@@ -1,6 +1,5 @@
 package dev.scheduleman.api.keys;
 
-import dev.scheduleman.api.auth.ApiKeys;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Authentication;
 import dev.scheduleman.api.auth.Caller;
@@ -110,12 +109,17 @@ public class ApiKeysResource {
     if (!errors.isEmpty()) {
       throw ProblemException.invalid(errors);
     }
-    for (Scope scope : scopes) {
-      if (!me.has(scope)) {
-        throw ProblemException.missingScope(scope, me.scopes());
-      }
-    }
+    requireAll(me, scopes);
     return scopes;
+  }
+
+  /** A key never hands out, or takes away, a scope it lacks itself. */
+  private static void requireAll(Caller me, Set<Scope> scopes) {
+    me.firstMissing(scopes)
+        .ifPresent(
+            missing -> {
+              throw ProblemException.missingScope(missing, me.scopes());
+            });
   }
 
   @Requires.AnyKey
@@ -128,15 +132,19 @@ public class ApiKeysResource {
     Caller me = caller.get();
     if (me.keyId() == null) {
       return new ApiKeyDto(
-          null, "bootstrap admin key", null, names(me.scopes()), null, null, null, null, null);
+          null,
+          "bootstrap admin key",
+          null,
+          Scope.names(me.scopes()),
+          null,
+          null,
+          null,
+          null,
+          null);
     }
     return keys.find(me.tenantId(), me.keyId())
         .map(k -> toDto(k, null))
         .orElseThrow(() -> ProblemException.unauthorized("the API key has been revoked"));
-  }
-
-  private static List<String> names(Set<Scope> scopes) {
-    return EnumSet.copyOf(scopes).stream().map(Scope::wire).toList();
   }
 
   @Requires(Scope.KEYS_MANAGE)
@@ -158,11 +166,7 @@ public class ApiKeysResource {
         keys.find(me.tenantId(), keyId)
             .orElseThrow(() -> ProblemException.notFound("no API key with id '" + keyId + "'"));
     // A key cannot revoke a stronger one: a leaked limited key cannot lock its owner out.
-    for (Scope scope : ApiKeys.scopes(target.scopes())) {
-      if (!me.has(scope)) {
-        throw ProblemException.missingScope(scope, me.scopes());
-      }
-    }
+    requireAll(me, Scope.known(target.scopes()));
     ApiKeyRow revoked =
         keys.revoke(caller.get().tenantId(), keyId, clock.instant())
             .orElseThrow(() -> ProblemException.notFound("no API key with id '" + keyId + "'"));

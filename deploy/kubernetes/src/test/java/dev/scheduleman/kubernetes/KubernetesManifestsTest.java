@@ -155,12 +155,7 @@ class KubernetesManifestsTest {
   @Test
   void prodScalesExecutorsOnTheDueBacklogWithAQueryThatRunsOnTheRealSchema() throws Exception {
     List<Object> objects = rendered("overlays/prod");
-    CustomResources.ScaledObject scaled =
-        objects.stream()
-            .filter(CustomResources.ScaledObject.class::isInstance)
-            .map(CustomResources.ScaledObject.class::cast)
-            .findFirst()
-            .orElseThrow();
+    CustomResources.ScaledObject scaled = only(objects, CustomResources.ScaledObject.class);
     assertThat(deployment(objects, scaled.spec().scaleTargetRef().name())).isNotNull();
     CustomResources.Trigger backlog =
         scaled.spec().triggers().stream()
@@ -172,12 +167,7 @@ class KubernetesManifestsTest {
           .as("metadata of a %s trigger", trigger.type())
           .containsAll(trigger.metadata().keySet());
     }
-    CustomResources.Cluster cluster =
-        objects.stream()
-            .filter(CustomResources.Cluster.class::isInstance)
-            .map(CustomResources.Cluster.class::cast)
-            .findFirst()
-            .orElseThrow();
+    CustomResources.Cluster cluster = only(objects, CustomResources.Cluster.class);
     assertThat(backlog.metadata().get("host")).startsWith(cluster.metadata().name() + "-");
     assertThat(backlog.metadata().get("dbName"))
         .isEqualTo(cluster.spec().bootstrap().initdb().database());
@@ -237,23 +227,14 @@ class KubernetesManifestsTest {
   void prodAutoscalerReadsTheBacklogWithItsOwnRoleThatCanReadNothingElse() throws Exception {
     List<Object> objects = rendered("overlays/prod");
     CustomResources.TriggerAuthentication auth =
-        objects.stream()
-            .filter(CustomResources.TriggerAuthentication.class::isInstance)
-            .map(CustomResources.TriggerAuthentication.class::cast)
-            .findFirst()
-            .orElseThrow();
+        only(objects, CustomResources.TriggerAuthentication.class);
     assertThat(auth.spec().secretTargetRef())
         .extracting(CustomResources.SecretTarget::name)
         .as("not the owner's credentials")
         .doesNotContain("scheduleman-database")
         .containsOnly(BACKLOG_SECRET);
     assertThat(PREREQUISITE_SECRETS.get("overlays/prod")).contains(BACKLOG_SECRET);
-    CustomResources.Cluster cluster =
-        objects.stream()
-            .filter(CustomResources.Cluster.class::isInstance)
-            .map(CustomResources.Cluster.class::cast)
-            .findFirst()
-            .orElseThrow();
+    CustomResources.Cluster cluster = only(objects, CustomResources.Cluster.class);
     CustomResources.Role login =
         cluster.spec().managed().roles().stream()
             .filter(r -> r.passwordSecret() != null)
@@ -371,6 +352,13 @@ class KubernetesManifestsTest {
       objects.add(Manifests.strict(doc));
     }
     return objects;
+  }
+
+  /** The one object of this type the overlay renders. */
+  private static <T> T only(List<Object> objects, Class<T> type) {
+    List<T> found = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(found).as(type.getSimpleName()).hasSize(1);
+    return found.get(0);
   }
 
   private static List<NetworkPolicy> policies(List<Object> objects) {

@@ -146,7 +146,6 @@ public final class LocalPostgres implements AutoCloseable {
     }
     try (Connection c = server.getPostgresDatabase().getConnection();
         Statement s = c.createStatement()) {
-      s.execute("SET password_encryption = '" + AUTH + "'");
       s.execute("ALTER ROLE " + USER + " PASSWORD '" + password.replace("'", "''") + "'");
       Files.write(hba, rewritten);
       try (ResultSet r = s.executeQuery("SELECT pg_reload_conf()")) {

@@ -144,13 +144,14 @@ public final class TenantRepository {
             return new Rotation.NoTenant();
           }
           TenantRow tenant = locked.get(0);
-          List<TenantRow.RetiredSecret> kept = new ArrayList<>(tenant.activeRetired(now));
+          List<TenantRow.RetiredSecret> stillSigning = tenant.activeRetired(now);
+          List<TenantRow.RetiredSecret> kept = new ArrayList<>(stillSigning);
           if (retiredExpiresAt.isAfter(now)) {
             kept.add(0, new TenantRow.RetiredSecret(tenant.signingSecret(), retiredExpiresAt));
           }
           if (kept.size() > maxRetired) {
             Instant next =
-                tenant.activeRetired(now).stream()
+                stillSigning.stream()
                     .map(TenantRow.RetiredSecret::expiresAt)
                     .min(Instant::compareTo)
                     .orElse(now);
