@@ -29,6 +29,19 @@ final class Api {
         .path("apiKey");
   }
 
+  /** A tenant a test made, and its first key. */
+  record Tenant(String id, String key) {}
+
+  /** Creates a tenant (through the API, as the admin) and returns it with its first key. */
+  static Tenant newTenantWithId() {
+    io.restassured.response.Response created =
+        as(ADMIN_KEY)
+            .body("{\"name\": \"t-" + UUID.randomUUID().toString().substring(0, 13) + "\"}")
+            .post("/api/v1/tenants");
+    created.then().statusCode(201);
+    return new Tenant(created.path("tenant.id"), created.path("apiKey"));
+  }
+
   /** A valid schedule as JSON, firing by the given spec (a JSON object). */
   static String schedule(String name, String spec) {
     return """

@@ -112,7 +112,14 @@ class MalformedRequestsTest {
                 "{\"name\": \"k\", \"scopes\": [\"schedules:read\"],"
                     + " \"expiresAt\": \"2030-01-01T00:00:00Z\"}"),
             new Endpoint("POST", "/api/v1/signing-secret/rotate", "", "{\"overlap\": \"1h\"}"),
-            new Endpoint("POST", "/api/v1/tenants", "", "{\"name\": \"fuzz-tenant\"}"));
+            new Endpoint("POST", "/api/v1/tenants", "", "{\"name\": \"fuzz-tenant\"}"),
+            // Last, and generous: quotas it sets must not hold the other endpoints back.
+            new Endpoint(
+                "PATCH",
+                "/api/v1/tenants/{}",
+                tenant.toString(),
+                "{\"quotas\": {\"maxSchedules\": 100000, \"maxFiresPerMinute\": 1000000,"
+                    + " \"apiRequestsPerSecond\": null}}"));
 
     // jqwik's generators run in a session of its own, seeded: the same requests every run.
     JqwikSession.start(Long.toString(SEED));
@@ -131,7 +138,7 @@ class MalformedRequestsTest {
     List<String> failures = new ArrayList<>();
     int sent = 0;
     for (Endpoint endpoint : endpoints) {
-      String caller = endpoint.pathPattern().equals("/api/v1/tenants") ? ADMIN_KEY : key;
+      String caller = endpoint.pathPattern().startsWith("/api/v1/tenants") ? ADMIN_KEY : key;
       for (int i = 0; i < PER_ENDPOINT; i++) {
         Mutated request = mutate(endpoint, random, plain);
         Map<String, Object> before = stored(tenant);
@@ -201,10 +208,20 @@ class MalformedRequestsTest {
               tenant));
       state.put("keys", one(c, "SELECT count(*)::text FROM api_key WHERE tenant_id = ?", tenant));
       state.put(
+          "audit events",
+          one(c, "SELECT count(*)::text FROM audit_event WHERE tenant_id = ?", tenant));
+      state.put(
           "secret",
           one(
               c,
               "SELECT md5(signing_secret || retired_signing_secrets::text) FROM tenant WHERE id = ?",
+              tenant));
+      state.put(
+          "quotas",
+          one(
+              c,
+              "SELECT concat_ws(',', max_schedules, max_fires_per_minute, api_requests_per_second)"
+                  + " FROM tenant WHERE id = ?",
               tenant));
       state.put("tenants", one(c, "SELECT count(*)::text FROM tenant WHERE id <> ?", tenant));
     }

@@ -93,6 +93,8 @@ class ScopesTest {
         new Call("GET", "/api/v1/schedules/" + ID + "/executions", json, null, Scope.HISTORY_READ),
         new Call("GET", "/api/v1/dead-letters", json, null, Scope.HISTORY_READ),
         new Call("GET", "/api/v1/stats", json, null, Scope.HISTORY_READ),
+        new Call("GET", "/api/v1/quotas", json, null, Scope.SCHEDULES_READ),
+        new Call("GET", "/api/v1/audit", json, null, Scope.AUDIT_READ),
         new Call("GET", "/api/v1/api-keys", json, null, Scope.KEYS_MANAGE),
         new Call("POST", "/api/v1/api-keys", json, "{\"name\": \"k\"}", Scope.KEYS_MANAGE),
         new Call("DELETE", "/api/v1/api-keys/" + ID, json, null, Scope.KEYS_MANAGE),

@@ -26,7 +26,9 @@ public enum Scope {
   /** Rotate the webhook signing secret. */
   SECRETS_ROTATE("secrets:rotate"),
   /** Set and remove flow limits. */
-  LIMITS_MANAGE("limits:manage");
+  LIMITS_MANAGE("limits:manage"),
+  /** Read the tenant's audit log. */
+  AUDIT_READ("audit:read");
 
   private final String wire;
 

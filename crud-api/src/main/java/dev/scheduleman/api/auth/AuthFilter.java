@@ -12,7 +12,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * Every {@code /api/v1} request carries an API key; the filter resolves it into the request's
  * {@link CurrentCaller} before any resource runs. Health, metrics and OpenAPI (under {@code /q})
- * are not resources of this API and need none.
+ * are not resources of this API and need none. A known key then takes one request from its tenant's
+ * {@code apiRequestsPerSecond} ({@link ApiRateLimit}).
  */
 public class AuthFilter {
 

@@ -4,6 +4,7 @@ import dev.scheduleman.sdk.target.TargetAddresses;
 import dev.scheduleman.sdk.validation.Limits;
 import dev.scheduleman.sdk.validation.ScheduleValidator;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
+import dev.scheduleman.storage.audit.AuditRepository;
 import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.flow.FlowLimitRepository;
 import dev.scheduleman.storage.idempotency.IdempotencyRepository;
@@ -50,6 +51,12 @@ public class Beans {
   @ApplicationScoped
   TriggerChanges triggerChanges(AgroalDataSource ds) {
     return new TriggerChanges(ds);
+  }
+
+  @Produces
+  @ApplicationScoped
+  AuditRepository audit(AgroalDataSource ds) {
+    return new AuditRepository(ds);
   }
 
   @Produces

@@ -1,5 +1,6 @@
 package dev.scheduleman.api.flow;
 
+import dev.scheduleman.api.audit.AuditLog;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.problem.ProblemException;
@@ -24,6 +25,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,8 +54,11 @@ public class FlowLimitsResource {
   private final FlowLimitRepository limits;
   private final CurrentCaller caller;
   private final Clock clock;
+  private final AuditLog audit;
 
-  public FlowLimitsResource(FlowLimitRepository limits, CurrentCaller caller, Clock clock) {
+  public FlowLimitsResource(
+      FlowLimitRepository limits, CurrentCaller caller, Clock clock, AuditLog audit) {
+    this.audit = audit;
     this.limits = limits;
     this.caller = caller;
     this.clock = clock;
@@ -90,6 +95,7 @@ public class FlowLimitsResource {
               + " flow limits; remove one that is no longer used");
     }
     boolean created = limits.put(tenant, key, limit.get(), clock.instant());
+    audit.record(created ? "create" : "replace", "flow-limit", key, audit.given(request));
     FlowLimitDto body = toDto(limits.find(tenant, key).orElseThrow());
     return Response.status(created ? 201 : 200).entity(body).build();
   }
@@ -131,6 +137,7 @@ public class FlowLimitsResource {
     if (!limits.delete(tenant, key)) {
       throw notFound(key);
     }
+    audit.record("delete", "flow-limit", key, List.of());
     return Response.noContent().build();
   }
 

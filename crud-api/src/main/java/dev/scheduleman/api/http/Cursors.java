@@ -56,6 +56,26 @@ public final class Cursors {
     throw invalid();
   }
 
+  public static String ofAuditId(long id) {
+    return encode("a:" + id);
+  }
+
+  /** The audit event id a cursor points before, or null for no cursor. */
+  public static Long toAuditId(String cursor) {
+    if (cursor == null || cursor.isEmpty()) {
+      return null;
+    }
+    String text = decode(cursor);
+    try {
+      if (text.startsWith("a:")) {
+        return Long.parseLong(text.substring(2));
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw invalid();
+  }
+
   private static String encode(String text) {
     return Base64.getUrlEncoder()
         .withoutPadding()

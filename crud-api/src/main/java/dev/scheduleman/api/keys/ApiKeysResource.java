@@ -1,5 +1,6 @@
 package dev.scheduleman.api.keys;
 
+import dev.scheduleman.api.audit.AuditLog;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Authentication;
 import dev.scheduleman.api.auth.Caller;
@@ -13,6 +14,7 @@ import dev.scheduleman.sdk.api.Scope;
 import dev.scheduleman.sdk.validation.Text;
 import dev.scheduleman.storage.apikey.ApiKeyRepository;
 import dev.scheduleman.storage.apikey.ApiKeyRow;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,13 +47,16 @@ public class ApiKeysResource {
   private final Authentication authentication;
   private final CurrentCaller caller;
   private final Clock clock;
+  private final AuditLog audit;
 
   public ApiKeysResource(
       ApiKeyRepository keys,
       ApiKeyIssuer issuer,
       Authentication authentication,
       CurrentCaller caller,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.keys = keys;
     this.issuer = issuer;
     this.authentication = authentication;
@@ -61,6 +66,7 @@ public class ApiKeysResource {
 
   @Requires(Scope.KEYS_MANAGE)
   @POST
+  @Transactional
   @Operation(
       summary = "Create an API key",
       description = "The key is in this response only; it is stored as a hash.")
@@ -81,6 +87,11 @@ public class ApiKeysResource {
       throw ProblemException.invalid("expiresAt", "must be in the future");
     }
     ApiKeyIssuer.Issued issued = issuer.issue(me.tenantId(), name, scopes, expiresAt);
+    audit.record(
+        "create",
+        "api-key",
+        issued.row().id().toString(),
+        expiresAt == null ? List.of("name", "scopes") : List.of("name", "scopes", "expiresAt"));
     return Response.status(201).entity(toDto(issued.row(), issued.key())).build();
   }
 
@@ -157,6 +168,7 @@ public class ApiKeysResource {
 
   @Requires(Scope.KEYS_MANAGE)
   @DELETE
+  @Transactional
   @Path("{id}")
   @Operation(summary = "Revoke an API key", description = "It stops working within seconds.")
   public Response revoke(@PathParam("id") String id) {
@@ -170,6 +182,7 @@ public class ApiKeysResource {
     ApiKeyRow revoked =
         keys.revoke(caller.get().tenantId(), keyId, clock.instant())
             .orElseThrow(() -> ProblemException.notFound("no API key with id '" + keyId + "'"));
+    audit.record("revoke", "api-key", keyId.toString(), List.of("revokedAt"));
     authentication.forget(revoked.prefix());
     return Response.noContent().build();
   }

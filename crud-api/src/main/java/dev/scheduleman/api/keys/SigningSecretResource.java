@@ -1,5 +1,6 @@
 package dev.scheduleman.api.keys;
 
+import dev.scheduleman.api.audit.AuditLog;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.config.ApiConfig;
@@ -10,6 +11,7 @@ import dev.scheduleman.sdk.time.Durations;
 import dev.scheduleman.sdk.webhook.SigningSecrets;
 import dev.scheduleman.storage.tenant.TenantRepository;
 import dev.scheduleman.storage.tenant.TenantRow;
+import jakarta.transaction.Transactional;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -44,9 +46,15 @@ public class SigningSecretResource {
   private final CurrentCaller caller;
   private final ApiConfig config;
   private final Clock clock;
+  private final AuditLog audit;
 
   public SigningSecretResource(
-      TenantRepository tenants, CurrentCaller caller, ApiConfig config, Clock clock) {
+      TenantRepository tenants,
+      CurrentCaller caller,
+      ApiConfig config,
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.tenants = tenants;
     this.caller = caller;
     this.config = config;
@@ -73,6 +81,7 @@ public class SigningSecretResource {
               + " its own expiry. Refused (409) while "
               + MAX_RETIRED
               + " rotated secrets still sign.")
+  @Transactional
   public SigningSecretDto rotate(SigningSecretDto.Rotate request) {
     Duration overlap = overlap(request == null ? null : request.overlap());
     Instant now = clock.instant();
@@ -84,6 +93,13 @@ public class SigningSecretResource {
             now,
             MAX_RETIRED);
     if (rotation instanceof TenantRepository.Rotation.Done done) {
+      audit.record(
+          "rotate",
+          "signing-secret",
+          null,
+          request == null || request.overlap() == null
+              ? List.of("signingSecret")
+              : List.of("signingSecret", "overlap"));
       return toDto(done.tenant());
     }
     if (rotation instanceof TenantRepository.Rotation.TooMany tooMany) {

@@ -71,6 +71,28 @@ public class ProblemException extends RuntimeException {
     return invalid(List.of(new FieldError(field, message)));
   }
 
+  /**
+   * 422: the write would take the tenant over a quota; the problem names it and says by how much.
+   */
+  public static ProblemException overQuota(String quota, String message) {
+    return new ProblemException(
+        422,
+        "Quota exceeded",
+        message,
+        List.of(new FieldError("quotas." + quota, message)),
+        Map.of());
+  }
+
+  /** 429: the tenant's request rate is used up; {@code Retry-After} says when to come back. */
+  public static ProblemException tooManyRequests(String detail, long retryAfterSeconds) {
+    return new ProblemException(
+        429,
+        "Too many requests",
+        detail,
+        List.of(),
+        Map.of("Retry-After", Long.toString(retryAfterSeconds)));
+  }
+
   public static ProblemException notFound(String detail) {
     return new ProblemException(404, "Not found", detail, List.of(), Map.of());
   }

@@ -3,10 +3,13 @@ package dev.scheduleman.api.schedules;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduleman.api.audit.AuditLog;
+import dev.scheduleman.api.audit.Changes;
 import dev.scheduleman.api.auth.Caller;
 import dev.scheduleman.api.http.Preconditions;
 import dev.scheduleman.api.problem.InvalidPatchException;
 import dev.scheduleman.api.problem.ProblemException;
+import dev.scheduleman.api.quotas.ScheduleQuotas;
 import dev.scheduleman.api.tasks.TypedBodies;
 import dev.scheduleman.sdk.api.Problem.FieldError;
 import dev.scheduleman.sdk.api.ScheduleDto;
@@ -63,6 +66,11 @@ public class ScheduleService {
   private final RandomGenerator random;
   private final TriggerChanges changes;
   private final TypedBodies typedBodies;
+  private final ScheduleQuotas quotas;
+  private final AuditLog audit;
+
+  /** The fields of a schedule whose own fields the audit log names too. */
+  private static final Set<String> NESTED = Set.of("schedule", "target", "retry");
 
   public ScheduleService(
       ScheduleRepository schedules,
@@ -71,7 +79,11 @@ public class ScheduleService {
       Clock clock,
       RandomGenerator random,
       TriggerChanges changes,
-      TypedBodies typedBodies) {
+      TypedBodies typedBodies,
+      ScheduleQuotas quotas,
+      AuditLog audit) {
+    this.quotas = quotas;
+    this.audit = audit;
     this.changes = changes;
     this.typedBodies = typedBodies;
     this.schedules = schedules;
@@ -97,6 +109,7 @@ public class ScheduleService {
     checkTyped(caller.tenantId(), List.of(new TypedBodies.Written("", definition.target())));
     ScheduleRow row = newRow(id, caller.tenantId(), definition, now);
     insert(List.of(row), List.of(""));
+    audit.record("create", RESOURCE, id.toString(), changes(null, row));
     return row;
   }
 
@@ -130,6 +143,11 @@ public class ScheduleService {
       throw ProblemException.invalid(errors);
     }
     insert(rows, prefixes);
+    audit.record(
+        caller.tenantId(),
+        "create",
+        RESOURCE,
+        rows.stream().map(r -> new AuditLog.Written(r.id().toString(), changes(null, r))).toList());
     return rows;
   }
 
@@ -149,7 +167,7 @@ public class ScheduleService {
       }
       return new Written(create(caller, named, Ids.newId()), true);
     }
-    return new Written(replace(existing.get(), named, ifMatch), false);
+    return new Written(replace(existing.get(), named, ifMatch, "replace"), false);
   }
 
   public ScheduleRow get(Caller caller, UUID id) {
@@ -168,7 +186,7 @@ public class ScheduleService {
 
   @Transactional
   public ScheduleRow replace(Caller caller, UUID id, ScheduleDto request, String ifMatch) {
-    return replace(lock(caller, id), request, ifMatch);
+    return replace(lock(caller, id), request, ifMatch, "replace");
   }
 
   /** Applies a JSON merge patch to what the client can write, then replaces with the result. */
@@ -186,7 +204,7 @@ public class ScheduleService {
     } catch (JsonProcessingException e) {
       throw new InvalidPatchException(e);
     }
-    return replace(current, patched, null);
+    return replace(current, patched, null, "patch");
   }
 
   @Transactional
@@ -194,6 +212,7 @@ public class ScheduleService {
     ScheduleRow current = lockMatching(caller, id, ifMatch);
     schedules.delete(caller.tenantId(), id);
     announce(current, null);
+    audit.record("delete", RESOURCE, id.toString(), List.of());
   }
 
   @Transactional
@@ -205,6 +224,7 @@ public class ScheduleService {
     Preconditions.checkIfMatch(ifMatch, current.version());
     schedules.delete(caller.tenantId(), current.id());
     announce(current, null);
+    audit.record("delete", RESOURCE, current.id().toString(), List.of());
   }
 
   /**
@@ -226,12 +246,14 @@ public class ScheduleService {
     }
     ScheduleRow updated = current.moved(((Transition.Moved) t).to(), now);
     save(current, updated);
+    audit.record(event.verb(), RESOURCE, id.toString(), List.of("state"));
     return updated;
   }
 
   // ---------------------------------------------------------------------------------------------
 
-  private ScheduleRow replace(ScheduleRow current, ScheduleDto request, String ifMatch) {
+  private ScheduleRow replace(
+      ScheduleRow current, ScheduleDto request, String ifMatch, String action) {
     Preconditions.checkIfMatch(ifMatch, current.version());
     Instant now = now();
     ScheduleSpec currentSpec = storedSpecOrNull(current);
@@ -258,8 +280,23 @@ public class ScheduleService {
             current.version() + 1,
             current.createdAt(),
             now);
+    ScheduleQuotas.Admitted admitted =
+        quotas.admit(current.tenantId(), List.of(new ScheduleQuotas.Change(current, updated)));
     save(current, updated);
+    quotas.written(admitted);
+    audit.record(action, RESOURCE, current.id().toString(), changes(current, updated));
     return updated;
+  }
+
+  /** How the audit log names schedules. */
+  private static final String RESOURCE = "schedule";
+
+  /** The names of the fields a write changed, as a client writes them. */
+  private List<String> changes(ScheduleRow before, ScheduleRow after) {
+    return Changes.between(
+        before == null ? null : json.valueToTree(ScheduleMapper.writable(before)),
+        json.valueToTree(ScheduleMapper.writable(after)),
+        NESTED);
   }
 
   /** A transition that is allowed in every state (create, update). */
@@ -327,12 +364,17 @@ public class ScheduleService {
               + " create or replace by name)",
           conflicts);
     }
+    ScheduleQuotas.Admitted admitted =
+        quotas.admit(
+            rows.get(0).tenantId(),
+            rows.stream().map(r -> new ScheduleQuotas.Change(null, r)).toList());
     try {
       schedules.insert(rows);
     } catch (StorageException e) {
       // A concurrent request took a name between the check and the insert.
       throw nameTaken(e, null, "");
     }
+    quotas.written(admitted);
     rows.stream()
         .filter(r -> r.pending().nextFireAt() != null)
         .min(Comparator.comparing(r -> r.pending().nextFireAt()))

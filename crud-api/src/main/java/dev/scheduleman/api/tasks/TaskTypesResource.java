@@ -3,6 +3,7 @@ package dev.scheduleman.api.tasks;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.scheduleman.api.audit.AuditLog;
 import dev.scheduleman.api.auth.AuthFilter.CurrentCaller;
 import dev.scheduleman.api.auth.Requires;
 import dev.scheduleman.api.problem.ProblemException;
@@ -57,13 +58,16 @@ public class TaskTypesResource {
   private final CurrentCaller caller;
   private final ObjectMapper json;
   private final Clock clock;
+  private final AuditLog audit;
 
   public TaskTypesResource(
       TaskTypeRepository types,
       TaskSchemas schemas,
       CurrentCaller caller,
       ObjectMapper json,
-      Clock clock) {
+      Clock clock,
+      AuditLog audit) {
+    this.audit = audit;
     this.types = types;
     this.schemas = schemas;
     this.caller = caller;
@@ -105,6 +109,7 @@ public class TaskTypesResource {
     boolean created =
         types.put(
             tenant, name, request.description(), request.bodySchema().toString(), clock.instant());
+    audit.record(created ? "create" : "replace", "task-type", name, audit.given(request));
     TaskTypeDto body = toDto(types.find(tenant, name).orElseThrow());
     return Response.status(created ? 201 : 200).entity(body).build();
   }
@@ -153,6 +158,7 @@ public class TaskTypesResource {
               + name
               + "'; delete them or give them another type first");
     }
+    audit.record("delete", "task-type", name, List.of());
     return Response.noContent().build();
   }
 

@@ -2,6 +2,8 @@ package dev.scheduleman.executor.housekeeping;
 
 import dev.scheduleman.executor.config.ExecutorConfig;
 import dev.scheduleman.executor.schema.SchemaReadiness;
+import dev.scheduleman.storage.audit.AuditRepository;
+import dev.scheduleman.storage.execution.ExecutionRepository;
 import dev.scheduleman.storage.execution.HistoryPartitions;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
@@ -17,8 +19,8 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the attempt history's daily partitions: the next {@link #DAYS_AHEAD} days exist before any
  * attempt needs them, and days older than the retention are dropped whole (one DROP TABLE, not a
- * DELETE of their rows). Every executor runs it; the partitions' own advisory lock lets one do the
- * work while the others skip it.
+ * DELETE of their rows); audit events older than the retention are deleted. Every executor runs it;
+ * the partitions' own advisory lock lets one do the work while the others skip it.
  */
 @ApplicationScoped
 public class HistoryKeeper {
@@ -34,6 +36,8 @@ public class HistoryKeeper {
   private static final int MAX_BATCHES = 100;
 
   private final HistoryPartitions partitions;
+  private final AuditRepository audit;
+  private final ExecutionRepository executions;
   private final ExecutorConfig config;
   private final SchemaReadiness schema;
   private final Clock clock;
@@ -41,6 +45,8 @@ public class HistoryKeeper {
   HistoryKeeper(
       AgroalDataSource ds, ExecutorConfig config, @Readiness SchemaReadiness schema, Clock clock) {
     this.partitions = new HistoryPartitions(ds);
+    this.audit = new AuditRepository(ds);
+    this.executions = new ExecutionRepository(ds);
     this.config = config;
     this.schema = schema;
     this.clock = clock;
@@ -82,6 +88,21 @@ public class HistoryKeeper {
     }
     if (pruned > 0) {
       LOG.infof("pruned %d attempts older than %s outside the daily partitions", pruned, before);
+    }
+    int minutes = executions.pruneMinutesBefore(before);
+    if (minutes > 0) {
+      LOG.infof("pruned %d per-minute figures older than %s", minutes, before);
+    }
+    int forgotten = 0;
+    for (int i = 0; i < MAX_BATCHES; i++) {
+      int deleted = audit.pruneBefore(before, BATCH);
+      forgotten += deleted;
+      if (deleted < BATCH) {
+        break;
+      }
+    }
+    if (forgotten > 0) {
+      LOG.infof("pruned %d audit events older than %s", forgotten, before);
     }
   }
 }

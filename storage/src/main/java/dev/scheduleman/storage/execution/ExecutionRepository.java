@@ -18,7 +18,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -213,21 +216,101 @@ public final class ExecutionRepository {
                WHERE tenant_id = ? AND fired_at >= ? AND attempt = 1) AS first_attempts
       """;
 
-  /** A tenant's attempts since {@code since}: per minute, and the lateness of first attempts. */
+  /**
+   * A tenant's attempts since {@code since}: per minute, and the lateness of first attempts. The
+   * minutes rolled up ({@link #rollUp}) are read from their per-minute figures, the ones since from
+   * the history; percentiles over rolled-up minutes come from their lateness buckets (within 10%),
+   * those over the last few minutes alone are exact.
+   */
   public ActivityStats activity(UUID tenantId, Instant since) {
+    Instant rolled =
+        Sql.queryOne(ds, ROLLED_UNTIL, s -> {}, r -> getInstant(r, "rolled_until"))
+            .orElse(Instant.MIN);
+    if (!since.isBefore(rolled)) {
+      return exactActivity(tenantId, since);
+    }
+    Sql.Binder window =
+        s -> {
+          s.setObject(1, tenantId);
+          setInstant(s, 2, since);
+          setInstant(s, 3, rolled);
+          s.setObject(4, tenantId);
+          setInstant(s, 5, rolled);
+        };
+    List<ActivityStats.Minute> minutes =
+        Sql.query(ds, ROLLED_PER_MINUTE, window, ExecutionRepository::mapMinute);
+    LatenessBuckets buckets = new LatenessBuckets();
+    Map<Integer, Long> counts = new HashMap<>();
+    Sql.query(
+        ds,
+        ROLLED_BUCKETS,
+        window,
+        r -> counts.merge(r.getInt("bucket"), r.getLong("n"), Long::sum));
+    buckets.add(counts);
+    Duration max = Sql.queryOne(ds, ROLLED_MAX, window, r -> millis(r, "max")).orElse(null);
+    return new ActivityStats(
+        minutes, buckets.total(), buckets.quantile(0.5, max), buckets.quantile(0.99, max), max);
+  }
+
+  static final String ROLLED_UNTIL = "SELECT rolled_until FROM stats_rollup WHERE id = 1";
+
+  /** Parameters: tenant, since, rolled until; tenant, rolled until. */
+  static final String ROLLED_PER_MINUTE =
+      """
+      SELECT minute, fired, failed
+        FROM execution_minute
+       WHERE tenant_id = ? AND minute >= ? AND minute < ?
+      UNION ALL
+      SELECT date_trunc('minute', fired_at), count(*), count(*) FILTER (WHERE outcome = 'FAILED')
+        FROM execution
+       WHERE tenant_id = ? AND fired_at >= ?
+       GROUP BY 1
+       ORDER BY 1
+      """;
+
+  /** First attempts of a tenant since a moment, with their lateness. */
+  private static final String FIRST_ATTEMPTS_SINCE =
+      """
+      SELECT greatest(0, extract(epoch FROM fired_at - scheduled_for) * 1000) AS late_ms
+        FROM execution
+       WHERE tenant_id = ? AND fired_at >= ? AND attempt = 1
+      """;
+
+  /** Parameters: as {@link #ROLLED_PER_MINUTE}. */
+  static final String ROLLED_BUCKETS =
+      """
+      SELECT b.key::int AS bucket, sum(b.value::bigint) AS n
+        FROM execution_minute m, jsonb_each_text(m.late_buckets) AS b
+       WHERE m.tenant_id = ? AND m.minute >= ? AND m.minute < ?
+       GROUP BY 1
+      UNION ALL
+      SELECT %s, count(*)
+        FROM (%s) AS recent
+       GROUP BY 1
+      """
+          .formatted(LatenessBuckets.SQL, FIRST_ATTEMPTS_SINCE);
+
+  /** Parameters: as {@link #ROLLED_PER_MINUTE}. */
+  static final String ROLLED_MAX =
+      """
+      SELECT max(late) AS max
+        FROM (SELECT late_max_ms AS late
+                FROM execution_minute
+               WHERE tenant_id = ? AND minute >= ? AND minute < ?
+              UNION ALL
+              SELECT late_ms FROM (%s) AS recent) AS both_parts
+      """
+          .formatted(FIRST_ATTEMPTS_SINCE);
+
+  /** Exact figures from the history itself (a window of minutes not rolled up yet). */
+  private ActivityStats exactActivity(UUID tenantId, Instant since) {
     Sql.Binder tenantSince =
         s -> {
           s.setObject(1, tenantId);
           setInstant(s, 2, since);
         };
     List<ActivityStats.Minute> minutes =
-        Sql.query(
-            ds,
-            ACTIVITY_PER_MINUTE,
-            tenantSince,
-            r ->
-                new ActivityStats.Minute(
-                    getInstant(r, "minute"), r.getLong("fired"), r.getLong("failed")));
+        Sql.query(ds, ACTIVITY_PER_MINUTE, tenantSince, ExecutionRepository::mapMinute);
     return Sql.queryOne(
             ds,
             FIRST_ATTEMPT_LATENESS,
@@ -238,9 +321,108 @@ public final class ExecutionRepository {
         .orElseThrow();
   }
 
+  /** What a roll-up did: the minutes from {@code from} to {@code until}, into {@code rows} rows. */
+  public record RollUp(Instant from, Instant until, int rows) {}
+
+  /** Parameters: from, until. */
+  static final String ROLL_UP =
+      """
+      WITH attempts AS (
+          SELECT e.tenant_id, date_trunc('minute', e.fired_at) AS minute, e.outcome, e.attempt,
+                 greatest(0, extract(epoch FROM e.fired_at - e.scheduled_for) * 1000) AS late_ms
+            FROM tenant t
+            JOIN LATERAL (SELECT x.tenant_id, x.fired_at, x.scheduled_for, x.outcome, x.attempt
+                            FROM execution x
+                           WHERE x.tenant_id = t.id AND x.fired_at >= ? AND x.fired_at < ?) e
+              ON true
+      ),
+      buckets AS (
+          SELECT tenant_id, minute, %s AS bucket, count(*) AS n
+            FROM attempts
+           WHERE attempt = 1
+           GROUP BY 1, 2, 3
+      ),
+      totals AS (
+          SELECT tenant_id, minute, count(*) AS fired,
+                 count(*) FILTER (WHERE outcome = 'FAILED') AS failed,
+                 count(*) FILTER (WHERE attempt = 1) AS first_attempts,
+                 max(late_ms) FILTER (WHERE attempt = 1) AS late_max_ms
+            FROM attempts
+           GROUP BY 1, 2
+      )
+      INSERT INTO execution_minute AS m (tenant_id, minute, fired, failed, first_attempts,
+                                         late_max_ms, late_buckets)
+      SELECT t.tenant_id, t.minute, t.fired, t.failed, t.first_attempts, t.late_max_ms,
+             coalesce((SELECT jsonb_object_agg(b.bucket, b.n)
+                         FROM buckets b
+                        WHERE b.tenant_id = t.tenant_id AND b.minute = t.minute), '{}'::jsonb)
+        FROM totals t
+      ON CONFLICT (tenant_id, minute) DO UPDATE
+         SET fired = excluded.fired, failed = excluded.failed,
+             first_attempts = excluded.first_attempts, late_max_ms = excluded.late_max_ms,
+             late_buckets = excluded.late_buckets
+      """
+          .formatted(LatenessBuckets.SQL);
+
+  /**
+   * Rolls the minutes before {@code closedUntil} that are not rolled up yet into their per-minute
+   * figures, at most {@code maxStep} of them, and none older than {@code oldest}. One executor at a
+   * time: another one that holds the watermark makes this a no-op (empty).
+   */
+  public Optional<RollUp> rollUp(Instant closedUntil, Duration maxStep, Instant oldest) {
+    return Sql.inTransaction(
+        ds,
+        "rolling up the per-minute figures",
+        c -> {
+          Instant from;
+          try (var s =
+                  c.prepareStatement(
+                      "SELECT rolled_until FROM stats_rollup WHERE id = 1 FOR UPDATE SKIP LOCKED");
+              var r = s.executeQuery()) {
+            if (!r.next()) {
+              return Optional.empty();
+            }
+            from = getInstant(r, "rolled_until");
+          }
+          if (from.isBefore(oldest)) {
+            from = oldest;
+          }
+          Instant until = from.plus(maxStep);
+          if (until.isAfter(closedUntil)) {
+            until = closedUntil;
+          }
+          if (!until.isAfter(from)) {
+            return Optional.empty();
+          }
+          int rows;
+          try (var s = c.prepareStatement(ROLL_UP)) {
+            setInstant(s, 1, from);
+            setInstant(s, 2, until);
+            rows = s.executeUpdate();
+          }
+          try (var s =
+              c.prepareStatement("UPDATE stats_rollup SET rolled_until = ? WHERE id = 1")) {
+            setInstant(s, 1, until);
+            s.executeUpdate();
+          }
+          return Optional.of(new RollUp(from, until, rows));
+        });
+  }
+
+  /** Deletes per-minute figures older than {@code before}; returns how many. */
+  public int pruneMinutesBefore(Instant before) {
+    return Sql.update(
+        ds, "DELETE FROM execution_minute WHERE minute < ?", s -> setInstant(s, 1, before));
+  }
+
   private static Duration millis(ResultSet r, String column) throws SQLException {
     double value = r.getDouble(column);
     return r.wasNull() ? null : Duration.ofMillis(Math.round(value));
+  }
+
+  private static ActivityStats.Minute mapMinute(ResultSet r) throws SQLException {
+    return new ActivityStats.Minute(
+        getInstant(r, "minute"), r.getLong("fired"), r.getLong("failed"));
   }
 
   static ExecutionRow map(ResultSet r) throws SQLException {

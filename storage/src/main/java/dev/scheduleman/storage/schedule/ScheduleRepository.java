@@ -305,6 +305,92 @@ public final class ScheduleRepository {
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // Quotas
+
+  /** A schedule whose fire rate is not stored yet, with what it is computed from. */
+  public record Unrated(UUID id, SpecColumns spec) {}
+
+  /** Parameters: tenant. */
+  static final String UNRATED =
+      """
+      SELECT id, spec_kind, cron, timezone, fire_at, interval_ms, start_at, end_at, exclude_dates,
+             misfire_policy, misfire_threshold_ms, misfire_max_catch_up, window_ms
+        FROM schedule
+       WHERE tenant_id = ? AND fires_per_minute IS NULL
+      """;
+
+  /** The tenant's schedules without a stored fire rate (new, edited, or older than quotas). */
+  public List<Unrated> unrated(UUID tenantId) {
+    return Sql.query(
+        ds,
+        UNRATED,
+        s -> s.setObject(1, tenantId),
+        r -> new Unrated(Sql.getUuid(r, "id"), ScheduleColumns.mapSpec(r)));
+  }
+
+  /** Parameters: ids, rates, tenant. */
+  static final String SET_FIRE_RATES =
+      """
+      UPDATE schedule s
+         SET fires_per_minute = u.rate
+        FROM unnest(?::uuid[], ?::float8[]) AS u (id, rate)
+       WHERE s.id = u.id AND s.tenant_id = ?
+      """;
+
+  /** Stores fire rates, by schedule id, in one statement. */
+  public void setFireRates(UUID tenantId, Map<UUID, Double> rates) {
+    if (rates.isEmpty()) {
+      return;
+    }
+    List<Map.Entry<UUID, Double>> entries = List.copyOf(rates.entrySet());
+    Sql.run(
+        ds,
+        "store fire rates",
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(SET_FIRE_RATES)) {
+            s.setArray(
+                1, c.createArrayOf("uuid", entries.stream().map(Map.Entry::getKey).toArray()));
+            s.setArray(
+                2, c.createArrayOf("float8", entries.stream().map(Map.Entry::getValue).toArray()));
+            s.setObject(3, tenantId);
+            s.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /** A tenant's schedules and their fire rates added up. */
+  public record Usage(long schedules, double firesPerMinute) {}
+
+  /** Parameters: tenant, ids left out. */
+  static final String USAGE =
+      """
+      SELECT count(*) AS n, coalesce(sum(fires_per_minute), 0) AS rate
+        FROM schedule
+       WHERE tenant_id = ? AND id <> ALL (?::uuid[])
+      """;
+
+  /**
+   * What the tenant's schedules other than {@code except} use of its quotas; rates not stored count
+   * as 0 (store them first, see {@link #unrated}).
+   */
+  public Usage usage(UUID tenantId, Collection<UUID> except) {
+    return Sql.run(
+        ds,
+        "count a tenant's schedules",
+        c -> {
+          try (PreparedStatement s = c.prepareStatement(USAGE)) {
+            s.setObject(1, tenantId);
+            s.setArray(2, c.createArrayOf("uuid", except.toArray()));
+            try (var r = s.executeQuery()) {
+              r.next();
+              return new Usage(r.getLong("n"), r.getDouble("rate"));
+            }
+          }
+        });
+  }
+
   /** Parameters: tenant. */
   static final String COUNT_BY_STATE =
       """

@@ -95,7 +95,8 @@ public final class Sql {
 
   /**
    * Runs work in a local transaction of its own: committed when it returns, rolled back when it
-   * throws. For data sources that are not enlisted in container transactions (the executor's).
+   * throws. A connection already in a transaction (a container's, the API's {@code @Transactional})
+   * runs the work in that one, which commits or rolls back with the rest of it.
    */
   public static <T> T inTransaction(DataSource ds, String what, Work<T> work) {
     return run(
@@ -103,6 +104,9 @@ public final class Sql {
         what,
         c -> {
           boolean autoCommit = c.getAutoCommit();
+          if (!autoCommit) {
+            return work.run(c);
+          }
           c.setAutoCommit(false);
           try {
             T result = work.run(c);

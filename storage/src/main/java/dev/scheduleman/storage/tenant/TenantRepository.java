@@ -1,6 +1,7 @@
 package dev.scheduleman.storage.tenant;
 
 import static dev.scheduleman.storage.sql.Sql.getInstant;
+import static dev.scheduleman.storage.sql.Sql.getInteger;
 import static dev.scheduleman.storage.sql.Sql.getUuid;
 import static dev.scheduleman.storage.sql.Sql.setInstant;
 
@@ -9,7 +10,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -104,6 +107,70 @@ public final class TenantRepository {
 
   public List<TenantRow> list() {
     return Sql.query(ds, LIST, s -> {}, TenantRepository::map);
+  }
+
+  static final String QUOTAS =
+      """
+      SELECT max_schedules, max_fires_per_minute, api_requests_per_second
+        FROM tenant
+       WHERE id = ?
+      """;
+
+  /** The tenant's quotas; none for an unknown tenant. */
+  public TenantQuotas quotas(UUID id) {
+    return Sql.queryOne(ds, QUOTAS, s -> s.setObject(1, id), TenantRepository::mapQuotas)
+        .orElse(TenantQuotas.NONE);
+  }
+
+  /**
+   * The tenant's quotas, its row locked against other quota checks until the surrounding
+   * transaction ends: concurrent writes of one tenant's schedules are counted one after the other.
+   * The lock does not conflict with the key-share lock a schedule insert takes on its tenant.
+   */
+  public TenantQuotas lockQuotas(UUID id) {
+    return Sql.queryOne(
+            ds, QUOTAS + " FOR NO KEY UPDATE", s -> s.setObject(1, id), TenantRepository::mapQuotas)
+        .orElse(TenantQuotas.NONE);
+  }
+
+  static final String ALL_QUOTAS =
+      """
+      SELECT id, max_schedules, max_fires_per_minute, api_requests_per_second FROM tenant
+      """;
+
+  /** Every tenant's quotas. */
+  public Map<UUID, TenantQuotas> allQuotas() {
+    Map<UUID, TenantQuotas> all = new HashMap<>();
+    Sql.query(ds, ALL_QUOTAS, s -> {}, r -> all.put(getUuid(r, "id"), mapQuotas(r)));
+    return all;
+  }
+
+  static final String SET_QUOTAS =
+      """
+      UPDATE tenant
+         SET max_schedules = ?, max_fires_per_minute = ?, api_requests_per_second = ?
+       WHERE id = ?
+      """;
+
+  /** Replaces the tenant's quotas; false for an unknown tenant. */
+  public boolean setQuotas(UUID id, TenantQuotas quotas) {
+    return Sql.update(
+            ds,
+            SET_QUOTAS,
+            s -> {
+              Sql.setNullableInt(s, 1, quotas.maxSchedules());
+              Sql.setNullableInt(s, 2, quotas.maxFiresPerMinute());
+              Sql.setNullableInt(s, 3, quotas.apiRequestsPerSecond());
+              s.setObject(4, id);
+            })
+        == 1;
+  }
+
+  private static TenantQuotas mapQuotas(ResultSet r) throws SQLException {
+    return new TenantQuotas(
+        getInteger(r, "max_schedules"),
+        getInteger(r, "max_fires_per_minute"),
+        getInteger(r, "api_requests_per_second"));
   }
 
   /** What a rotation did. */
