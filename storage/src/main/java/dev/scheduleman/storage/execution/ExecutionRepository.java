@@ -247,7 +247,11 @@ public final class ExecutionRepository {
         window,
         r -> counts.merge(r.getInt("bucket"), r.getLong("n"), Long::sum));
     buckets.add(counts);
-    Duration max = Sql.queryOne(ds, ROLLED_MAX, window, r -> millis(r, "max")).orElse(null);
+    // No first attempt in the window: max is null (an aggregate row always comes back).
+    Duration max =
+        Sql.query(ds, ROLLED_MAX, window, r -> Optional.ofNullable(millis(r, "max")))
+            .get(0)
+            .orElse(null);
     return new ActivityStats(
         minutes, buckets.total(), buckets.quantile(0.5, max), buckets.quantile(0.99, max), max);
   }

@@ -66,6 +66,8 @@ class StatsRollupTest {
     }
     executions.append(rows);
     Instant since = start.minus(Duration.ofMinutes(5));
+    // Nothing rolled up after `since` yet (the watermark is shared by every test): read exactly.
+    Sql.update(ds, "UPDATE stats_rollup SET rolled_until = ?", s -> Sql.setInstant(s, 1, since));
     ActivityStats exact = executions.activity(tenant.id(), since);
 
     // Rolled up to now, in steps, as the executors do; a second pass over the same minutes too.
@@ -95,5 +97,22 @@ class StatsRollupTest {
     assertThat((double) rolled.latenessP99().toMillis())
         .isCloseTo(
             exact.latenessP99().toMillis(), within(exact.latenessP99().toMillis() * 0.1 + 1));
+  }
+
+  @Test
+  void aTenantWithNothingInARolledUpWindowGetsEmptyFigures() {
+    TenantRow tenant = Fixtures.aTenant();
+    new TenantRepository(ds).insert(tenant);
+    Instant closed = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(2));
+    Instant since = closed.minus(Duration.ofHours(1));
+    Sql.update(ds, "UPDATE stats_rollup SET rolled_until = ?", s -> Sql.setInstant(s, 1, since));
+    assertThat(executions.rollUp(closed, Duration.ofHours(2), since)).isPresent();
+
+    ActivityStats none = executions.activity(tenant.id(), since);
+
+    assertThat(none.minutes()).isEmpty();
+    assertThat(none.firstAttempts()).isZero();
+    assertThat(none.latenessP50()).isNull();
+    assertThat(none.latenessMax()).isNull();
   }
 }
