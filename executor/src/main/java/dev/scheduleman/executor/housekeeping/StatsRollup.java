@@ -19,8 +19,8 @@ import org.jboss.logging.Logger;
  * reads instead of the history. A minute is closed {@link #GRACE} after it ends: its attempts are
  * recorded by then (a delivery times out within 30 s, and completions are written within a second
  * of it). Every executor runs it; the watermark row's lock lets one do the work while the others
- * skip it. After an absence it catches up an hour per run, from a day back at most (the longest
- * window {@code /stats} serves).
+ * skip it. After an absence it catches up an hour per step, as many steps as fit in ten seconds,
+ * from a day back at most (the longest window {@code /stats} serves).
  */
 @ApplicationScoped
 public class StatsRollup {
@@ -59,14 +59,35 @@ public class StatsRollup {
     }
   }
 
-  /** Rolls up what is closed at {@code now}; returns what it did (empty: nothing, or another). */
+  /** Most roll-up steps in one run: a day behind (a fresh database) is caught up in one. */
+  static final int MAX_STEPS = 24;
+
+  /** How long one run keeps taking steps; the rest waits for the next run. */
+  static final Duration RUN_BUDGET = Duration.ofSeconds(10);
+
+  /**
+   * Rolls up what is closed at {@code now}, an hour at a time while the run's budget lasts; returns
+   * the last step taken (empty: nothing to do, or another executor holds the watermark).
+   */
   Optional<ExecutionRepository.RollUp> rollUp(Instant now) {
     Instant minute = now.truncatedTo(ChronoUnit.MINUTES);
-    Optional<ExecutionRepository.RollUp> done =
-        executions.rollUp(
-            now.minus(GRACE).truncatedTo(ChronoUnit.MINUTES), STEP, minute.minus(OLDEST));
-    done.ifPresent(
-        d -> LOG.debugf("rolled up %s to %s: %d tenant-minutes", d.from(), d.until(), d.rows()));
-    return done;
+    Instant closed = now.minus(GRACE).truncatedTo(ChronoUnit.MINUTES);
+    long started = System.nanoTime();
+    Optional<ExecutionRepository.RollUp> last = Optional.empty();
+    for (int step = 0; step < MAX_STEPS; step++) {
+      Optional<ExecutionRepository.RollUp> done =
+          executions.rollUp(closed, STEP, minute.minus(OLDEST));
+      if (done.isEmpty()) {
+        break;
+      }
+      last = done;
+      LOG.debugf(
+          "rolled up %s to %s: %d tenant-minutes",
+          done.get().from(), done.get().until(), done.get().rows());
+      if (System.nanoTime() - started > RUN_BUDGET.toNanos()) {
+        break;
+      }
+    }
+    return last;
   }
 }
