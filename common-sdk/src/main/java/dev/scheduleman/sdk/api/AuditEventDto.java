@@ -11,8 +11,8 @@ import java.util.UUID;
  *
  * @param keyId the API key that made it; absent for the bootstrap admin key
  * @param keyName that key's name when it was used ({@code admin} for the bootstrap key)
- * @param action the verb: create, replace, patch, delete, pause, resume, trigger, rearm, revoke,
- *     rotate, set
+ * @param action the verb: create, replace, patch, delete, pause, resume, trigger, re-arm, revoke,
+ *     rotate
  * @param resource schedule, api-key, signing-secret, flow-limit, task-type or tenant
  * @param resourceId its id, or its name for flow limits and task types
  * @param changed the names of the fields the write set or changed; never their values

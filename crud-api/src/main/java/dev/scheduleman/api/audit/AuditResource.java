@@ -65,7 +65,7 @@ public class AuditResource {
     if (resourceId != null && resourceId.length() > 200) {
       throw ProblemException.badRequest("resourceId", "is at most 200 characters");
     }
-    UUID key = keyId == null ? null : uuid(keyId);
+    UUID key = keyId == null ? null : Params.uuid(keyId, "keyId", "an API key id");
     int size = Params.integer(limit, "limit", 1, 500, 50);
     Long before = Cursors.toAuditId(cursor);
     return Pages.of(
@@ -77,17 +77,6 @@ public class AuditResource {
         size,
         AuditResource::toDto,
         event -> Cursors.ofAuditId(event.id()));
-  }
-
-  private static UUID uuid(String text) {
-    try {
-      if (text.length() == 36) {
-        return UUID.fromString(text);
-      }
-    } catch (IllegalArgumentException e) {
-      // reported below
-    }
-    throw ProblemException.badRequest("keyId", "is not an API key id (a UUID)");
   }
 
   static AuditEventDto toDto(AuditEvent event) {

@@ -25,6 +25,14 @@ public final class Params {
     return UUID.fromString(value);
   }
 
+  /** An id in a query parameter; 400 naming the parameter when it is not one. */
+  public static UUID uuid(String value, String name, String what) {
+    if (!UUID_SHAPE.matcher(value).matches()) {
+      throw ProblemException.badRequest(name, "is not " + what + " (a UUID)");
+    }
+    return UUID.fromString(value);
+  }
+
   /** An integer query parameter between {@code min} and {@code max}, or the default. */
   public static int integer(String value, String name, int min, int max, int fallback) {
     if (value == null || value.isEmpty()) {
